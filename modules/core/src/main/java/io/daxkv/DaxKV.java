@@ -1,0 +1,155 @@
+package io.daxkv;
+
+import io.daxkv.engine.Store;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.Objects;
+
+/**
+ * An embedded daxkv store: a directory of memory-mapped region files laid out like ext4 on a
+ * DAX device (see {@code io.daxkv.engine} for the layout and the rules).
+ *
+ * <pre>{@code
+ * try (DaxKV kv = DaxKV.open(Path.of("data"))) {
+ *     kv.put("k".getBytes(UTF_8), "v".getBytes(UTF_8));
+ *     byte[] v = kv.get("k".getBytes(UTF_8));      // null when absent
+ *     try (Cursor c = kv.scan(new byte[0], null)) { // every key, in unsigned byte order
+ *         c.forEachRemaining(e -> System.out.println(new String(e.key(), UTF_8)));
+ *     }
+ * }
+ * }</pre>
+ *
+ * <p>Thread-safety: every method may be called from any number of threads at once.
+ * Keys are 1 to {@link #MAX_KEY_BYTES} bytes; values 0 (empty, distinct from absent) to
+ * {@link #MAX_VALUE_BYTES} bytes. Arrays passed in may be reused by the caller once the call
+ * returns; arrays returned belong to the caller and never point into the mapping.
+ *
+ * <p>Durability: see {@link Durability}. Errors are subtypes of {@link DaxKVException}; null
+ * arguments throw {@link NullPointerException} naming the argument.
+ */
+public final class DaxKV implements AutoCloseable {
+
+    /** Longest key, in bytes. */
+    public static final int MAX_KEY_BYTES = Store.MAX_KEY_BYTES;
+    /** Longest value, in bytes. */
+    public static final long MAX_VALUE_BYTES = Store.MAX_VALUE_BYTES;
+
+    private final Store store;
+
+    private DaxKV(Store store) {
+        this.store = store;
+    }
+
+    /** Opens the store in {@code dir} with the default {@link Options}; see {@link #open(Path, Options)}. */
+    public static DaxKV open(Path dir) {
+        return open(dir, Options.defaults());
+    }
+
+    /**
+     * Opens the store in {@code dir}, creating it when the directory is missing or empty.
+     *
+     * @throws DaxKVException.MissingJvmFlags when the JVM lacks the flags (listed in the message)
+     * @throws DaxKVException.NotAStore       when {@code dir} holds something that is not a store
+     * @throws DaxKVException.Locked          when another process has the store open
+     * @throws DaxKVException.Corrupt         when the manifest or a region's metadata fails its checks
+     */
+    public static DaxKV open(Path dir, Options options) {
+        Objects.requireNonNull(dir, "dir must not be null");
+        Objects.requireNonNull(options, "options must not be null");
+        JvmFlags.check();
+        return new DaxKV(Store.open(dir, options));
+    }
+
+    /** Stores {@code value} under {@code key}, replacing any value. */
+    public void put(byte[] key, byte[] value) {
+        store.put(key, ByteBuffer.wrap(Objects.requireNonNull(value, "value must not be null")),
+                Store.PutMode.UPSERT);
+    }
+
+    /**
+     * Stores the remaining bytes of {@code value} under the remaining bytes of {@code key}
+     * without copying them to the heap first. Positions are not changed.
+     */
+    public void put(ByteBuffer key, ByteBuffer value) {
+        Objects.requireNonNull(key, "key must not be null");
+        Objects.requireNonNull(value, "value must not be null");
+        byte[] k = new byte[key.remaining()];
+        key.duplicate().get(k);
+        store.put(k, value.duplicate(), Store.PutMode.UPSERT);
+    }
+
+    /** The value stored under {@code key}, or null when absent. */
+    public byte[] get(byte[] key) {
+        return store.get(key);
+    }
+
+    /**
+     * Copies the value under {@code key} into {@code dst} at its position, advancing it, when it
+     * fits in {@code dst.remaining()}; otherwise copies nothing.
+     *
+     * @return the value's length (compare with what fitted), or -1 when absent
+     */
+    public int get(byte[] key, ByteBuffer dst) {
+        Objects.requireNonNull(dst, "dst must not be null");
+        return store.get(key, dst);
+    }
+
+    /** Deletes {@code key}; returns whether it was present. A deleted key stays deleted after reopen. */
+    public boolean delete(byte[] key) {
+        return store.delete(key);
+    }
+
+    /** Stores {@code value} only when {@code key} is absent; returns whether it stored. */
+    public boolean putIfAbsent(byte[] key, byte[] value) {
+        return store.put(key, ByteBuffer.wrap(Objects.requireNonNull(value, "value must not be null")),
+                Store.PutMode.IF_ABSENT);
+    }
+
+    /** Replaces the value only when {@code key} is present; returns whether it stored. */
+    public boolean replace(byte[] key, byte[] value) {
+        return store.put(key, ByteBuffer.wrap(Objects.requireNonNull(value, "value must not be null")),
+                Store.PutMode.IF_PRESENT);
+    }
+
+    /**
+     * An ordered cursor over keys from {@code fromInclusive} (empty: from the first key) up to
+     * {@code toExclusive} (null: to the last key). See {@link Cursor} for what it sees.
+     */
+    public Cursor scan(byte[] fromInclusive, byte[] toExclusive) {
+        return store.scan(fromInclusive, toExclusive);
+    }
+
+    /** Applies every operation of {@code batch}, or none of them. */
+    public void write(WriteBatch batch) {
+        store.write(Objects.requireNonNull(batch, "batch must not be null"));
+    }
+
+    /** Reserves an extent of {@code capacity} bytes for {@code key}; see {@link Blob}. */
+    public Blob createBlob(byte[] key, long capacity) {
+        return store.createBlob(key, capacity);
+    }
+
+    /** Makes every write that has returned durable before returning. */
+    public void sync() {
+        store.sync();
+    }
+
+    public Stats stats() {
+        return store.stats();
+    }
+
+    /** The store's directory. */
+    public Path directory() {
+        return store.directory();
+    }
+
+    /**
+     * Flushes everything, writes the block bitmaps and group descriptors home, marks every
+     * superblock clean, unmaps the regions and releases the directory lock. Waits for calls in
+     * progress; later calls throw {@link DaxKVException.Closed}. Idempotent.
+     */
+    @Override
+    public void close() {
+        store.close();
+    }
+}

@@ -1,0 +1,142 @@
+package io.daxkv;
+
+/**
+ * A point-in-time view of a store's counters, from {@link DaxKV#stats()}. Counters are read
+ * without stopping writers, so values taken under load may disagree with each other by the
+ * operations in flight.
+ */
+public final class Stats {
+    private long keys;
+    private long liveBytes;
+    private int regions;
+    private int blockSizeBytes;
+    private long blocksTotal;
+    private long blocksUsed;
+    private long blocksFree;
+    private long preZeroedBlocks;
+    private long faults;
+    private long conversions;
+    private long bytesZeroedOnFault;
+    private long preZeroedHits;
+    private long blocksZeroedByZeroer;
+    private String mappingMode;
+    private Durability durability;
+
+    private Stats() {
+    }
+
+    /** Live keys. */
+    public long keys() {
+        return keys;
+    }
+
+    /** Sum of key and value lengths of the live records. */
+    public long liveBytes() {
+        return liveBytes;
+    }
+
+    public int regions() {
+        return regions;
+    }
+
+    public int blockSizeBytes() {
+        return blockSizeBytes;
+    }
+
+    /** Data blocks in all regions. */
+    public long blocksTotal() {
+        return blocksTotal;
+    }
+
+    /** Blocks owned by live records, open blobs, and frees not yet reusable. */
+    public long blocksUsed() {
+        return blocksUsed;
+    }
+
+    /** {@code blocksTotal - blocksUsed}: free blocks, including those in preallocation windows. */
+    public long blocksFree() {
+        return blocksFree;
+    }
+
+    /** Free blocks zeroed (and their pages touched) ahead of the writers. */
+    public long preZeroedBlocks() {
+        return preZeroedBlocks;
+    }
+
+    /** First writes to unwritten blocks. */
+    public long faults() {
+        return faults;
+    }
+
+    /** Unwritten-to-written conversions; exactly one per block ever written. */
+    public long conversions() {
+        return conversions;
+    }
+
+    /** Bytes the fault path had to zero itself because the block was not pre-zeroed. */
+    public long bytesZeroedOnFault() {
+        return bytesZeroedOnFault;
+    }
+
+    /** Faults on pre-zeroed blocks: conversion only, nothing zeroed. */
+    public long preZeroedHits() {
+        return preZeroedHits;
+    }
+
+    /** Blocks the background zeroer has zeroed since open. */
+    public long blocksZeroedByZeroer() {
+        return blocksZeroedByZeroer;
+    }
+
+    /** "MAP_SYNC" on a DAX file system, "msync" (shared mapping flushed with msync) elsewhere. */
+    public String mappingMode() {
+        return mappingMode;
+    }
+
+    public Durability durability() {
+        return durability;
+    }
+
+    @Override
+    public String toString() {
+        return "keys=" + keys + " liveBytes=" + liveBytes + " regions=" + regions
+                + " blockSizeBytes=" + blockSizeBytes + " blocksTotal=" + blocksTotal
+                + " blocksUsed=" + blocksUsed + " blocksFree=" + blocksFree
+                + " preZeroedBlocks=" + preZeroedBlocks + " faults=" + faults
+                + " conversions=" + conversions + " bytesZeroedOnFault=" + bytesZeroedOnFault
+                + " preZeroedHits=" + preZeroedHits + " blocksZeroedByZeroer=" + blocksZeroedByZeroer
+                + " mappingMode=" + mappingMode + " durability=" + durability;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Filled in by the engine. */
+    public static final class Builder {
+        private final Stats s = new Stats();
+
+        private Builder() {
+        }
+
+        public Builder keys(long v) { s.keys = v; return this; }
+        public Builder liveBytes(long v) { s.liveBytes = v; return this; }
+        public Builder regions(int v) { s.regions = v; return this; }
+        public Builder blockSizeBytes(int v) { s.blockSizeBytes = v; return this; }
+        public Builder blocksTotal(long v) { s.blocksTotal = v; return this; }
+        public Builder blocksUsed(long v) { s.blocksUsed = v; return this; }
+        public Builder blocksFree(long v) { s.blocksFree = v; return this; }
+        public Builder preZeroedBlocks(long v) { s.preZeroedBlocks = v; return this; }
+        public Builder faults(long v) { s.faults = v; return this; }
+        public Builder conversions(long v) { s.conversions = v; return this; }
+        public Builder bytesZeroedOnFault(long v) { s.bytesZeroedOnFault = v; return this; }
+        public Builder preZeroedHits(long v) { s.preZeroedHits = v; return this; }
+        public Builder blocksZeroedByZeroer(long v) { s.blocksZeroedByZeroer = v; return this; }
+        public Builder mappingMode(String v) { s.mappingMode = v; return this; }
+        public Builder durability(Durability v) { s.durability = v; return this; }
+
+        public Stats build() {
+            return s;
+        }
+    }
+}

@@ -1,0 +1,241 @@
+package io.daxkv.alloc;
+
+import io.daxkv.region.Region;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The free-space state of one region.
+ *
+ * <p>Invariant: every data block of the region is in exactly one of these states.
+ * <pre>
+ *   used      its bit is set in {@link #used}: owned by a record, an open blob, or a freed
+ *             extent that readers may still be looking at (deferred free)
+ *   zeroed    free, in the {@code zeroed} set: known to read as zeros, its pages touched
+ *   dirty     free, in the {@code dirty} set: contents unknown (old records, fresh file)
+ *   windowed  free, reserved by one thread's preallocation window (zeroed or dirty as the
+ *             window says); leaves that state by being taken (used) or returned
+ *   zeroing   free, taken by the zeroer, on its way from dirty to zeroed
+ * </pre>
+ * and {@code usedBlocks == popcount(used)}; {@code zeroed + dirty + windowed + zeroing + used ==
+ * blockCount}. The in-memory bitmap is ext4's on-disk bitmap plus nothing else: preallocations
+ * never set bits, which is mballoc's equation in one line.
+ *
+ * <p>Locking: the free sets and the windowed/zeroing counts are guarded by {@code this}. The
+ * bitmap is updated with atomic word operations outside the lock, so a thread taking blocks
+ * from its own window never locks; setting a bit already set (a block handed out twice) or
+ * clearing one already clear (a double free) throws {@link IllegalStateException}.
+ */
+public final class RegionSpace {
+
+    private static final VarHandle WORDS = MethodHandles.arrayElementVarHandle(long[].class);
+
+    public final Region region;
+    public final int regionId;
+    public final int blockCount;
+    private final long[] used;
+    private final AtomicLong usedBlocks = new AtomicLong();
+    private final FreeExtents zeroed = new FreeExtents();
+    private final FreeExtents dirty = new FreeExtents();
+    private final AtomicLong windowedBlocks = new AtomicLong();
+    private long zeroingBlocks;
+
+    /** A space whose blocks are all free and dirty (a new region, or before recovery marks used ones). */
+    public RegionSpace(Region region) {
+        this.region = region;
+        this.regionId = region.id;
+        this.blockCount = region.geometry.blockCount;
+        this.used = new long[(blockCount + 63) / 64];
+    }
+
+    /** Used for tests of the allocator without a region file. */
+    RegionSpace(int regionId, int blockCount) {
+        this.region = null;
+        this.regionId = regionId;
+        this.blockCount = blockCount;
+        this.used = new long[(blockCount + 63) / 64];
+    }
+
+    /** After the used bits are set (recovery or a new region), puts every clear run in the dirty set. */
+    public synchronized void rebuildFreeSets() {
+        int b = 0;
+        while (b < blockCount) {
+            if (isUsed(b)) {
+                b++;
+                continue;
+            }
+            int start = b;
+            while (b < blockCount && !isUsed(b)) {
+                b++;
+            }
+            dirty.add(start, b - start);
+        }
+    }
+
+    public boolean isUsed(int block) {
+        return (((long) WORDS.getVolatile(used, block >>> 6)) & (1L << (block & 63))) != 0;
+    }
+
+    /** Sets the bits of {@code [start, start + n)}; throws when any was set already. */
+    public void markUsed(int start, int n) {
+        if (start < 0 || n <= 0 || start + n > blockCount) {
+            throw new IllegalStateException("region " + regionId + ": extent [" + start + ", +" + n + ") out of range");
+        }
+        int b = start;
+        int end = start + n;
+        while (b < end) {
+            int word = b >>> 6;
+            int bit = b & 63;
+            int span = Math.min(64 - bit, end - b);
+            long mask = span == 64 ? -1L : ((1L << span) - 1) << bit;
+            long before = (long) WORDS.getAndBitwiseOr(used, word, mask);
+            if ((before & mask) != 0) {
+                // undo what this call set, then fail loudly: a block handed out twice
+                long mine = mask & ~before;
+                WORDS.getAndBitwiseAnd(used, word, ~mine);
+                clearBits(start, b - start);
+                throw new IllegalStateException("region " + regionId + ": block "
+                        + (word * 64 + Long.numberOfTrailingZeros(before & mask)) + " handed out twice");
+            }
+            b += span;
+        }
+        usedBlocks.addAndGet(n);
+    }
+
+    /** A record took {@code n} blocks from a window of this region (already marked used). */
+    void windowConsumed(int n) {
+        windowedBlocks.addAndGet(-n);
+    }
+
+    /** Clears the bits of a freed extent and puts it in the dirty set. */
+    public void free(int start, int n) {
+        clearCheckedBits(start, n);
+        usedBlocks.addAndGet(-n);
+        synchronized (this) {
+            dirty.add(start, n);
+        }
+    }
+
+    /** Takes a window of {@code want} blocks (at least {@code min}); null when none fits. Not marked used. */
+    synchronized Extent takeWindow(int want, int min, int goal) {
+        for (int pass = 0; pass < 2; pass++) {
+            FreeExtents set = pass == 0 ? zeroed : dirty;
+            int start = set.take(want, goal);
+            int got = want;
+            if (start < 0 && min < want) {
+                start = set.take(min, goal);
+                got = min;
+            }
+            if (start >= 0) {
+                windowedBlocks.addAndGet(got);
+                return new Extent(regionId, start, got, pass == 0);
+            }
+        }
+        return null;
+    }
+
+    /** Returns the unused tail of a window. */
+    synchronized void returnWindow(int start, int n, boolean isZeroed) {
+        if (n <= 0) {
+            return;
+        }
+        windowedBlocks.addAndGet(-n);
+        (isZeroed ? zeroed : dirty).add(start, n);
+    }
+
+    /** For the zeroer: up to {@code max} dirty blocks, or null. */
+    synchronized int[] takeDirty(int max) {
+        int[] e = dirty.takeLowest(max);
+        if (e != null) {
+            zeroingBlocks += e[1];
+        }
+        return e;
+    }
+
+    /** For the zeroer: the extent it took is now zero. */
+    synchronized void zeroedDone(int start, int n) {
+        zeroingBlocks -= n;
+        zeroed.add(start, n);
+    }
+
+    /** For the zeroer: the extent it took could not be zeroed; it goes back as dirty. */
+    synchronized void zeroingFailed(int start, int n) {
+        zeroingBlocks -= n;
+        dirty.add(start, n);
+    }
+
+    public long usedBlocks() {
+        return usedBlocks.get();
+    }
+
+    public long freeBlocks() {
+        return blockCount - usedBlocks.get();
+    }
+
+    public synchronized long zeroedBlocks() {
+        return zeroed.totalBlocks();
+    }
+
+    public synchronized long dirtyBlocks() {
+        return dirty.totalBlocks();
+    }
+
+    public long windowedBlocks() {
+        return windowedBlocks.get();
+    }
+
+    /** Free blocks an allocation can still take without waiting for the zeroer. */
+    synchronized long takeableBlocks() {
+        return zeroed.totalBlocks() + dirty.totalBlocks();
+    }
+
+    /** Free-extent size histogram over both sets (index k: extents of [2^k, 2^(k+1)) blocks). */
+    public synchronized long[] freeExtentHistogram() {
+        long[] a = zeroed.histogram();
+        long[] b = dirty.histogram();
+        for (int i = 0; i < a.length; i++) {
+            a[i] += b[i];
+        }
+        return a;
+    }
+
+    /** A copy of the used bitmap, one bit per block. */
+    public long[] usedBitmap() {
+        long[] copy = new long[used.length];
+        for (int i = 0; i < used.length; i++) {
+            copy[i] = (long) WORDS.getVolatile(used, i);
+        }
+        return copy;
+    }
+
+    private void clearCheckedBits(int start, int n) {
+        int b = start;
+        int end = start + n;
+        while (b < end) {
+            int word = b >>> 6;
+            int bit = b & 63;
+            int span = Math.min(64 - bit, end - b);
+            long mask = span == 64 ? -1L : ((1L << span) - 1) << bit;
+            long before = (long) WORDS.getAndBitwiseAnd(used, word, ~mask);
+            if ((before & mask) != mask) {
+                throw new IllegalStateException("region " + regionId + ": block "
+                        + (word * 64 + Long.numberOfTrailingZeros(~before & mask)) + " freed while free (double free)");
+            }
+            b += span;
+        }
+    }
+
+    private void clearBits(int start, int n) {
+        int b = start;
+        int end = start + n;
+        while (b < end) {
+            int word = b >>> 6;
+            int bit = b & 63;
+            int span = Math.min(64 - bit, end - b);
+            long mask = span == 64 ? -1L : ((1L << span) - 1) << bit;
+            WORDS.getAndBitwiseAnd(used, word, ~mask);
+            b += span;
+        }
+    }
+}

@@ -1,0 +1,385 @@
+package io.daxkv.engine;
+
+import io.daxkv.DaxKVException;
+import io.daxkv.alloc.RegionSpace;
+import io.daxkv.extent.Bytes;
+import io.daxkv.extent.ChunkTable;
+import io.daxkv.extent.ContinuationHeader;
+import io.daxkv.extent.ExtentAddress;
+import io.daxkv.extent.RecordHeader;
+import io.daxkv.extent.RecordPlan;
+import io.daxkv.index.Index;
+import io.daxkv.index.IndexEntry;
+import io.daxkv.pmem.PersistentMemory;
+import io.daxkv.region.Geometry;
+import io.daxkv.region.Region;
+import io.daxkv.region.Superblock;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.CRC32C;
+
+/**
+ * Rebuilds the index and the block bitmaps from the records, at every open.
+ *
+ * <ol>
+ *   <li>Scan each region block by block. A block that starts with a record or continuation
+ *       magic and whose position-bound header CRC verifies is a candidate; the scan skips its
+ *       extent. Anything else is free space.</li>
+ *   <li>Batch commit records (key length 0) are read first: a record flagged as part of a batch
+ *       counts only if its batch's commit record exists; each commit record's deleted keys
+ *       remove every record of that key older than the commit.</li>
+ *   <li>Per key, the valid candidate with the highest sequence whose data CRC verifies (all
+ *       its continuations included) wins. Everything else with a magic is cleared.</li>
+ *   <li>Winners from committed batches are finalized (batch flag removed) and flushed before
+ *       the commit records are cleared, so a crash during recovery loses nothing.</li>
+ *   <li>Used bits = winners' extents. For a region closed clean, the on-disk bitmaps must equal
+ *       them; a difference is reported as corruption, naming the region and group.</li>
+ * </ol>
+ */
+public final class Recovery {
+
+    /** What recovery found and did. */
+    public static final class Report {
+        public long recordsKept;
+        public long recordsDropped;
+        public long batchesFinalized;
+        public long maxSequence;
+        public long liveBytes;
+        public long millis;
+        public int regionsClean;
+        public int regionsDirty;
+
+        @Override
+        public String toString() {
+            return "recovery: " + recordsKept + " records kept, " + recordsDropped + " dropped, "
+                    + batchesFinalized + " batches finalized, regions clean/dirty " + regionsClean + "/"
+                    + regionsDirty + ", " + millis + " ms";
+        }
+    }
+
+    private static final class Candidate {
+        int regionId;
+        int block;
+        int extentBlocks;
+        int flags;
+        int keyLength;
+        long valueLength;
+        long sequence;
+        int dataCrc;
+        int chunkCount;
+        long batchSequence;
+        byte[] key;
+        long[] chunkAddresses;
+        int[] chunkBlocks;
+
+        long address() {
+            return ExtentAddress.of(regionId, block);
+        }
+    }
+
+    private static final class Continuation {
+        int regionId;
+        int block;
+        int extentBlocks;
+        int chunkIndex;
+        long owner;
+        long sequence;
+        boolean live;
+    }
+
+    private final Store store;
+    private final List<Region> regions;
+    private final Index index;
+    private final Geometry g;
+    private final Map<Integer, RegionSpace> spaces = new HashMap<>();
+
+    Recovery(Store store, List<Region> regions, Index index) {
+        this.store = store;
+        this.regions = regions;
+        this.index = index;
+        this.g = store.geometry();
+    }
+
+    RegionSpace[] spaces() {
+        RegionSpace[] out = new RegionSpace[regions.size()];
+        for (int i = 0; i < regions.size(); i++) {
+            out[i] = spaces.get(regions.get(i).id);
+        }
+        return out;
+    }
+
+    Report run() {
+        long start = System.nanoTime();
+        Report report = new Report();
+        List<Candidate> candidates = new ArrayList<>();
+        Map<Long, Continuation> continuations = new HashMap<>();
+        for (Region r : regions) {
+            spaces.put(r.id, new RegionSpace(r));
+            scan(r, candidates, continuations);
+            if (r.stateAtOpen == Superblock.STATE_CLEAN) {
+                report.regionsClean++;
+            } else {
+                report.regionsDirty++;
+            }
+        }
+        // batch commits: sequence -> deleted keys
+        Map<Long, List<byte[]>> commits = new HashMap<>();
+        List<Candidate> commitRecords = new ArrayList<>();
+        Map<Index.KeyRef, List<Candidate>> byKey = new HashMap<>();
+        for (Candidate c : candidates) {
+            report.maxSequence = Math.max(report.maxSequence, c.sequence);
+            if ((c.flags & RecordHeader.FLAG_BATCH_COMMIT) != 0) {
+                if (verifyData(c, continuations)) {
+                    commits.put(c.sequence, BatchWriter.decodeDeletedKeys(readValue(c)));
+                    commitRecords.add(c);
+                } else {
+                    report.recordsDropped++;
+                    clearPrimary(c);
+                }
+                continue;
+            }
+            byKey.computeIfAbsent(new Index.KeyRef(c.key), k -> new ArrayList<>()).add(c);
+        }
+        Map<Index.KeyRef, Long> deleteBarrier = new HashMap<>();
+        for (Map.Entry<Long, List<byte[]>> e : commits.entrySet()) {
+            for (byte[] k : e.getValue()) {
+                deleteBarrier.merge(new Index.KeyRef(k), e.getKey(), Math::max);
+            }
+        }
+        List<Candidate> toFinalize = new ArrayList<>();
+        for (Map.Entry<Index.KeyRef, List<Candidate>> e : byKey.entrySet()) {
+            List<Candidate> list = e.getValue();
+            list.sort(Comparator.comparingLong((Candidate c) -> c.sequence).reversed());
+            long barrier = deleteBarrier.getOrDefault(e.getKey(), 0L);
+            Candidate winner = null;
+            for (Candidate c : list) {
+                if (winner != null || c.sequence < barrier) {
+                    break;
+                }
+                boolean batchOk = (c.flags & RecordHeader.FLAG_BATCH) == 0 || commits.containsKey(c.batchSequence);
+                if (batchOk && verifyData(c, continuations)) {
+                    winner = c;
+                }
+            }
+            for (Candidate c : list) {
+                if (c == winner) {
+                    keep(c, continuations, report);
+                    if ((c.flags & RecordHeader.FLAG_BATCH) != 0) {
+                        toFinalize.add(c);
+                    }
+                } else {
+                    report.recordsDropped++;
+                    clearPrimary(c);
+                }
+            }
+        }
+        for (Candidate c : toFinalize) {
+            finalizeBatchRecord(c);
+        }
+        if (!toFinalize.isEmpty()) {
+            flushAll();
+        }
+        for (Candidate c : commitRecords) {
+            clearPrimary(c);
+            report.batchesFinalized++;
+        }
+        for (Continuation c : continuations.values()) {
+            if (!c.live) {
+                store.region(c.regionId).memory().putIntRelease(g.blockOffset(c.block), 0);
+            }
+        }
+        flushAll();
+        for (Region r : regions) {
+            RegionSpace s = spaces.get(r.id);
+            s.rebuildFreeSets();
+            if (r.stateAtOpen == Superblock.STATE_CLEAN) {
+                checkBitmaps(r, s);
+            }
+        }
+        report.millis = (System.nanoTime() - start) / 1_000_000;
+        return report;
+    }
+
+    private void scan(Region r, List<Candidate> out, Map<Long, Continuation> continuations) {
+        PersistentMemory m = r.memory();
+        byte[] header = new byte[Math.max(RecordHeader.LENGTH, ContinuationHeader.LENGTH)];
+        int b = 0;
+        while (b < g.blockCount) {
+            long base = g.blockOffset(b);
+            int magic = m.getInt(base);
+            if (magic == RecordHeader.MAGIC) {
+                Candidate c = primary(r, m, b, base, header);
+                if (c != null) {
+                    out.add(c);
+                    b += c.extentBlocks;
+                    continue;
+                }
+            } else if (magic == ContinuationHeader.MAGIC) {
+                Continuation c = continuation(r, m, b, base, header);
+                if (c != null) {
+                    continuations.put(ExtentAddress.of(r.id, b), c);
+                    b += c.extentBlocks;
+                    continue;
+                }
+            }
+            b++;
+        }
+    }
+
+    private Candidate primary(Region r, PersistentMemory m, int b, long base, byte[] header) {
+        m.read(base, header, 0, RecordHeader.LENGTH);
+        if (Bytes.getInt(header, RecordHeader.HEADER_CRC_OFFSET) != RecordHeader.headerCrc(header, r.id, b)) {
+            return null;
+        }
+        Candidate c = new Candidate();
+        c.regionId = r.id;
+        c.block = b;
+        c.flags = Bytes.getShort(header, RecordHeader.FLAGS_OFFSET);
+        c.keyLength = Bytes.getInt(header, RecordHeader.KEY_LENGTH_OFFSET);
+        c.extentBlocks = Bytes.getInt(header, RecordHeader.EXTENT_BLOCKS_OFFSET);
+        c.valueLength = Bytes.getLong(header, RecordHeader.VALUE_LENGTH_OFFSET);
+        c.sequence = Bytes.getLong(header, RecordHeader.SEQUENCE_OFFSET);
+        c.dataCrc = Bytes.getInt(header, RecordHeader.DATA_CRC_OFFSET);
+        c.chunkCount = Bytes.getInt(header, RecordHeader.CHUNK_COUNT_OFFSET);
+        c.batchSequence = Bytes.getLong(header, RecordHeader.BATCH_SEQUENCE_OFFSET);
+        boolean commit = (c.flags & RecordHeader.FLAG_BATCH_COMMIT) != 0;
+        if (c.keyLength < (commit ? 0 : 1) || c.keyLength > Store.MAX_KEY_BYTES || (commit && c.keyLength != 0)
+                || c.valueLength < 0 || c.valueLength > Store.MAX_VALUE_BYTES + (1L << 20)) {
+            return null;
+        }
+        RecordPlan plan = RecordPlan.of(c.keyLength, c.valueLength);
+        if (plan.chunkCount != c.chunkCount || g.blocksFor(plan.primaryBytes) != c.extentBlocks
+                || (long) b + c.extentBlocks > g.blockCount) {
+            return null;
+        }
+        c.key = new byte[c.keyLength];
+        m.read(base + RecordHeader.keyOffset(), c.key, 0, c.keyLength);
+        c.chunkAddresses = new long[c.chunkCount];
+        c.chunkBlocks = new int[c.chunkCount];
+        long table = base + RecordHeader.chunkTableOffset(c.keyLength);
+        for (int i = 0; i < c.chunkCount; i++) {
+            long at = table + (long) i * ChunkTable.ENTRY_BYTES;
+            c.chunkAddresses[i] = ExtentAddress.of(m.getInt(at + ChunkTable.REGION_ID_OFFSET),
+                    m.getInt(at + ChunkTable.FIRST_BLOCK_OFFSET));
+            c.chunkBlocks[i] = m.getInt(at + ChunkTable.BLOCK_COUNT_OFFSET);
+        }
+        return c;
+    }
+
+    private Continuation continuation(Region r, PersistentMemory m, int b, long base, byte[] header) {
+        m.read(base, header, 0, ContinuationHeader.LENGTH);
+        if (Bytes.getInt(header, ContinuationHeader.HEADER_CRC_OFFSET) != ContinuationHeader.headerCrc(header, r.id, b)) {
+            return null;
+        }
+        Continuation c = new Continuation();
+        c.regionId = r.id;
+        c.block = b;
+        c.extentBlocks = Bytes.getInt(header, ContinuationHeader.EXTENT_BLOCKS_OFFSET);
+        c.chunkIndex = Bytes.getInt(header, ContinuationHeader.CHUNK_INDEX_OFFSET);
+        c.owner = ExtentAddress.of(Bytes.getInt(header, ContinuationHeader.OWNER_REGION_OFFSET),
+                Bytes.getInt(header, ContinuationHeader.OWNER_BLOCK_OFFSET));
+        c.sequence = Bytes.getLong(header, ContinuationHeader.SEQUENCE_OFFSET);
+        if (c.extentBlocks < 1 || (long) b + c.extentBlocks > g.blockCount) {
+            return null;
+        }
+        return c;
+    }
+
+    /** Checks the chunk table against the continuations found and the data CRC over everything. */
+    private boolean verifyData(Candidate c, Map<Long, Continuation> continuations) {
+        RecordPlan plan = RecordPlan.of(c.keyLength, c.valueLength);
+        for (int i = 0; i < c.chunkCount; i++) {
+            Continuation k = continuations.get(c.chunkAddresses[i]);
+            if (k == null || k.owner != c.address() || k.sequence != c.sequence || k.chunkIndex != i
+                    || k.extentBlocks != c.chunkBlocks[i] || k.extentBlocks != g.blocksFor(plan.chunkBytes(i))) {
+                return false;
+            }
+        }
+        PersistentMemory m = store.region(c.regionId).memory();
+        long base = g.blockOffset(c.block);
+        CRC32C crc = new CRC32C();
+        crc.update(c.key, 0, c.keyLength);
+        m.updateCrc(crc, base + RecordHeader.valueOffset(c.keyLength, c.chunkCount), plan.primaryValueBytes);
+        for (int i = 0; i < c.chunkCount; i++) {
+            int region = ExtentAddress.regionId(c.chunkAddresses[i]);
+            int block = ExtentAddress.blockIndex(c.chunkAddresses[i]);
+            store.region(region).memory().updateCrc(crc, g.blockOffset(block) + ContinuationHeader.LENGTH,
+                    plan.chunkPayload(i));
+        }
+        return (int) crc.getValue() == c.dataCrc;
+    }
+
+    private byte[] readValue(Candidate c) {
+        RecordPlan plan = RecordPlan.of(c.keyLength, c.valueLength);
+        byte[] v = new byte[(int) c.valueLength];
+        PersistentMemory m = store.region(c.regionId).memory();
+        long base = g.blockOffset(c.block);
+        m.read(base + RecordHeader.valueOffset(c.keyLength, c.chunkCount), v, 0, plan.primaryValueBytes);
+        for (int i = 0; i < c.chunkCount; i++) {
+            int region = ExtentAddress.regionId(c.chunkAddresses[i]);
+            int block = ExtentAddress.blockIndex(c.chunkAddresses[i]);
+            store.region(region).memory().read(g.blockOffset(block) + ContinuationHeader.LENGTH, v,
+                    (int) plan.chunkValueStart(i), plan.chunkPayload(i));
+        }
+        return v;
+    }
+
+    private void keep(Candidate c, Map<Long, Continuation> continuations, Report report) {
+        spaces.get(c.regionId).markUsed(c.block, c.extentBlocks);
+        for (int i = 0; i < c.chunkCount; i++) {
+            Continuation k = continuations.get(c.chunkAddresses[i]);
+            k.live = true;
+            spaces.get(k.regionId).markUsed(k.block, k.extentBlocks);
+        }
+        IndexEntry e = new IndexEntry(c.key, c.address(), c.sequence);
+        synchronized (e) {
+            if (index.insert(e) != null) {
+                throw new DaxKVException.Corrupt("recovery found key " + Store.describeKey(c.key) + " twice");
+            }
+        }
+        report.recordsKept++;
+        report.liveBytes += c.keyLength + c.valueLength;
+    }
+
+    /** Removes the batch flag from a record whose batch committed; the header CRC is redone. */
+    private void finalizeBatchRecord(Candidate c) {
+        PersistentMemory m = store.region(c.regionId).memory();
+        long base = g.blockOffset(c.block);
+        byte[] header = new byte[RecordHeader.LENGTH];
+        RecordHeader.encode(header, c.flags & ~RecordHeader.FLAG_BATCH, c.keyLength, c.extentBlocks, c.valueLength,
+                c.sequence, c.dataCrc, c.chunkCount, 0, c.regionId, c.block);
+        m.write(base + 4, header, 4, RecordHeader.LENGTH - 4);
+    }
+
+    private void clearPrimary(Candidate c) {
+        store.region(c.regionId).memory().putIntRelease(g.blockOffset(c.block), 0);
+    }
+
+    private void flushAll() {
+        for (Region r : regions) {
+            r.memory().flushAll();
+        }
+    }
+
+    private void checkBitmaps(Region r, RegionSpace s) {
+        long[] rebuilt = s.usedBitmap();
+        int words = Geometry.BITMAP_BYTES_PER_GROUP / 8;
+        long[] onDisk = new long[words];
+        for (int group = 0; group < g.groupCount; group++) {
+            r.readBitmap(group, onDisk, 0);
+            int differ = 0;
+            for (int w = 0; w < words; w++) {
+                int word = group * words + w;
+                long expect = word < rebuilt.length ? rebuilt[word] : 0;
+                differ += Long.bitCount(expect ^ onDisk[w]);
+            }
+            if (differ != 0) {
+                throw new DaxKVException.Corrupt(r.file + ": group " + group + " block bitmap disagrees with the records in "
+                        + differ + " blocks although the region was closed clean");
+            }
+        }
+    }
+}

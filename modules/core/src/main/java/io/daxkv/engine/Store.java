@@ -1,0 +1,912 @@
+package io.daxkv.engine;
+
+import io.daxkv.Blob;
+import io.daxkv.Cursor;
+import io.daxkv.DaxKVException;
+import io.daxkv.Durability;
+import io.daxkv.Options;
+import io.daxkv.Stats;
+import io.daxkv.WriteBatch;
+import io.daxkv.alloc.Allocator;
+import io.daxkv.alloc.Extent;
+import io.daxkv.alloc.RegionSpace;
+import io.daxkv.alloc.Zeroer;
+import io.daxkv.extent.ExtentAddress;
+import io.daxkv.extent.RecordHeader;
+import io.daxkv.fault.FaultCounters;
+import io.daxkv.index.Epochs;
+import io.daxkv.index.Index;
+import io.daxkv.index.IndexEntry;
+import io.daxkv.region.Geometry;
+import io.daxkv.region.Manifest;
+import io.daxkv.region.Region;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * The engine behind {@link io.daxkv.DaxKV}: one open store directory.
+ *
+ * <h2>Paths</h2>
+ * <ul>
+ *   <li><b>put</b>: allocate (thread window, pre-zeroed first) → write key, value, padding →
+ *       header, magic last (release) → SYNC: flush → publish under the key's entry monitor,
+ *       highest sequence wins → clear the old record's magic → retire its extents.</li>
+ *   <li><b>get</b>: pin an epoch → hash index → read header (acquire), key, value → CRC →
+ *       unpin. A cleared magic means the record was superseded under us: read the entry again.</li>
+ *   <li><b>delete</b>: under the entry monitor mark it removed, unlink, clear the magic (SYNC:
+ *       flushed), retire the extents.</li>
+ * </ul>
+ *
+ * <h2>Concurrency</h2>
+ * Writers of one key serialize on its {@link IndexEntry} monitor only for the publish step
+ * (compare sequence, swap address); they write their records in parallel. Readers never lock.
+ * Every operation pins an {@link Epochs} slot for its duration: that is both what keeps freed
+ * extents from being reused under a reader and what {@link #close()} waits on.
+ *
+ * <h2>Recovery</h2>
+ * The records are the truth: open scans every region ({@link Recovery}), keeps the valid record
+ * with the highest sequence per key, frees the rest, and rebuilds the index and the bitmaps. A
+ * region closed clean must have on-disk bitmaps equal to the rebuilt ones.
+ */
+public final class Store implements AutoCloseable {
+
+    /** Longest key, in bytes. */
+    public static final int MAX_KEY_BYTES = 64 << 10;
+    /** Longest value, in bytes. */
+    public static final long MAX_VALUE_BYTES = 64L << 20;
+    /** Retired extents beyond which a writer reclaims in line. */
+    private static final int RECLAIM_BACKLOG = 256;
+    private static final String LOCK_FILE = "LOCK";
+
+    /** What a put requires of the key's current state. */
+    public enum PutMode {
+        UPSERT, IF_ABSENT, IF_PRESENT
+    }
+
+    private final Path dir;
+    private final Options options;
+    private final Geometry geometry;
+    private final FileChannel lockChannel;
+    private final FileLock lock;
+    private volatile Manifest manifest;
+    private volatile Region[] regionsById;
+    private final Allocator allocator;
+    private final Zeroer zeroer;
+    private final Index index = new Index();
+    private final Epochs epochs = new Epochs();
+    private final AtomicLong sequence;
+    private final FaultCounters counters = new FaultCounters();
+    private final RecordIO io;
+    private final LongAdder liveBytes = new LongAdder();
+    private final ConcurrentLinkedQueue<Retired> retired = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger retiredCount = new AtomicInteger();
+    private final ReentrantLock reclaimLock = new ReentrantLock();
+    private final Set<BlobImpl> openBlobs = ConcurrentHashMap.newKeySet();
+    private final Thread flusher;
+    private final Object growLock = new Object();
+    private final Recovery.Report recoveryReport;
+    private volatile boolean closed;
+    private volatile Throwable failure;
+    private volatile Throwable backgroundError;
+
+    private static final class Retired {
+        final long epoch;
+        final Extent[] extents;
+
+        Retired(long epoch, Extent[] extents) {
+            this.epoch = epoch;
+            this.extents = extents;
+        }
+    }
+
+    private Store(Path dir, Options options, Manifest manifest, FileChannel lockChannel, FileLock lock,
+                  List<Region> regions) {
+        this.dir = dir;
+        this.options = options;
+        this.manifest = manifest;
+        this.geometry = Geometry.of(manifest.regionSizeBytes, manifest.blockSizeBytes);
+        this.lockChannel = lockChannel;
+        this.lock = lock;
+        int maxId = regions.stream().mapToInt(r -> r.id).max().orElse(0);
+        Region[] byId = new Region[maxId + 1];
+        for (Region r : regions) {
+            byId[r.id] = r;
+        }
+        this.regionsById = byId;
+        this.io = new RecordIO(this, counters);
+        Recovery recovery = new Recovery(this, regions, index);
+        this.recoveryReport = recovery.run();
+        this.sequence = new AtomicLong(recoveryReport.maxSequence);
+        liveBytes.add(recoveryReport.liveBytes);
+        int windowBlocks = (int) Math.max(16, Math.min((256 << 10) / geometry.blockSizeBytes, geometry.blockCount / 64));
+        this.allocator = new Allocator(recovery.spaces(), windowBlocks, this::growRegion);
+        long poolBlocks = options.zeroerPoolBytes() / geometry.blockSizeBytes;
+        this.zeroer = new Zeroer(allocator, poolBlocks, options.zeroerEnabled(), "daxkv-zeroer " + dir.getFileName(),
+                t -> backgroundError = t);
+        this.flusher = new Thread(this::flushLoop, "daxkv-flusher " + dir.getFileName());
+        this.flusher.setDaemon(true);
+        zeroer.start();
+        flusher.start();
+    }
+
+    // ------------------------------------------------------------------------------------ open
+
+    /**
+     * Opens or creates the store in {@code dir}; see {@link io.daxkv.DaxKV#open(Path, Options)}.
+     */
+    public static Store open(Path dir, Options options) {
+        Path absolute = dir.toAbsolutePath();
+        FileChannel lockChannel = null;
+        FileLock lock = null;
+        List<Region> regions = new ArrayList<>();
+        try {
+            boolean fresh = prepareDirectory(absolute);
+            lockChannel = FileChannel.open(absolute.resolve(LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            try {
+                lock = lockChannel.tryLock();
+            } catch (OverlappingFileLockException e) {
+                lock = null;
+            }
+            if (lock == null) {
+                throw new DaxKVException.Locked(absolute + ": the store is open in another process (or already in this one)");
+            }
+            Manifest manifest;
+            if (fresh) {
+                manifest = new Manifest(UUID.randomUUID(), options.blockSizeBytes(), options.regionSizeBytes(), 0, List.of());
+                manifest.write(absolute);
+            } else {
+                manifest = Manifest.read(absolute);
+            }
+            manifest = discardHalfCreated(absolute, manifest);
+            Geometry g = Geometry.of(manifest.regionSizeBytes, manifest.blockSizeBytes);
+            for (Manifest.RegionEntry e : manifest.regions) {
+                regions.add(Region.open(absolute, e.regionId, g, manifest.storeUuid));
+            }
+            if (regions.isEmpty()) {
+                int id = manifest.nextRegionId;
+                manifest = manifest.withRegion(id, Manifest.REGION_CREATING);
+                manifest.write(absolute);
+                regions.add(Region.create(absolute, id, g, manifest.storeUuid));
+                manifest = manifest.withRegion(id, Manifest.REGION_ACTIVE);
+                manifest.write(absolute);
+            }
+            return new Store(absolute, options, manifest, lockChannel, lock, regions);
+        } catch (IOException e) {
+            closeQuietly(regions, lock, lockChannel);
+            throw new DaxKVException.StorageIO(absolute + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            closeQuietly(regions, lock, lockChannel);
+            throw e;
+        }
+    }
+
+    /** Creates a missing directory; returns true when the store is new, refuses a foreign directory. */
+    private static boolean prepareDirectory(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            Files.createDirectories(dir);
+            return true;
+        }
+        if (!Files.isDirectory(dir)) {
+            throw new DaxKVException.NotAStore(dir, "it is a file, not a directory");
+        }
+        if (Files.exists(dir.resolve(Manifest.FILE_NAME))) {
+            return false;
+        }
+        List<String> names;
+        try (Stream<Path> s = Files.list(dir)) {
+            names = s.map(p -> p.getFileName().toString()).sorted().collect(Collectors.toList());
+        }
+        List<String> foreign = new ArrayList<>();
+        for (String n : names) {
+            // a store whose creation crashed before its manifest: only our own files, no data
+            if (!n.equals(LOCK_FILE) && !n.equals(Manifest.FILE_NAME + ".tmp")) {
+                foreign.add(n);
+            }
+        }
+        if (!foreign.isEmpty()) {
+            throw new DaxKVException.NotAStore(dir, "it holds " + foreign.size() + " entr" + (foreign.size() == 1 ? "y" : "ies")
+                    + " and no " + Manifest.FILE_NAME + " (first: " + String.join(", ", foreign.subList(0, Math.min(3, foreign.size())))
+                    + ")");
+        }
+        return true;
+    }
+
+    /** Drops regions a crash left half-created, and region files the manifest does not list. */
+    private static Manifest discardHalfCreated(Path dir, Manifest manifest) throws IOException {
+        Manifest m = manifest;
+        for (Manifest.RegionEntry e : manifest.regions) {
+            if (e.state == Manifest.REGION_CREATING) {
+                Files.deleteIfExists(dir.resolve(Manifest.regionFileName(e.regionId)));
+                m = m.withoutRegion(e.regionId);
+            }
+        }
+        if (m != manifest) {
+            m.write(dir);
+        }
+        try (Stream<Path> s = Files.list(dir)) {
+            for (Path p : (Iterable<Path>) s::iterator) {
+                int id = Manifest.parseRegionFileName(p.getFileName().toString());
+                if (id >= 0 && m.regions.stream().noneMatch(e -> e.regionId == id)) {
+                    Files.deleteIfExists(p);
+                }
+            }
+        }
+        Files.deleteIfExists(dir.resolve(Manifest.FILE_NAME + ".tmp"));
+        return m;
+    }
+
+    /** Adds a region: listed CREATING, file allocated and formatted, then ACTIVE. */
+    private RegionSpace growRegion() throws IOException {
+        synchronized (growLock) {
+            if (closed) {
+                throw new DaxKVException.Closed("store is closed: " + dir);
+            }
+            Manifest m = manifest;
+            int id = m.nextRegionId;
+            m = m.withRegion(id, Manifest.REGION_CREATING);
+            m.write(dir);
+            Region r;
+            try {
+                r = Region.create(dir, id, geometry, m.storeUuid);
+            } catch (IOException | RuntimeException e) {
+                m.withoutRegion(id).write(dir);
+                manifest = m.withoutRegion(id);
+                throw e;
+            }
+            m = m.withRegion(id, Manifest.REGION_ACTIVE);
+            m.write(dir);
+            manifest = m;
+            Region[] next = Arrays.copyOf(regionsById, Math.max(regionsById.length, id + 1));
+            next[id] = r;
+            regionsById = next;
+            RegionSpace s = new RegionSpace(r);
+            s.rebuildFreeSets();
+            return s;
+        }
+    }
+
+    // ------------------------------------------------------------------------------- accessors
+
+    Geometry geometry() {
+        return geometry;
+    }
+
+    Allocator allocator() {
+        return allocator;
+    }
+
+    Region region(int regionId) {
+        Region r = regionOrNull(regionId);
+        if (r == null) {
+            throw new DaxKVException.Corrupt(dir + ": no region " + regionId);
+        }
+        return r;
+    }
+
+    Region regionOrNull(int regionId) {
+        Region[] rs = regionsById;
+        return regionId >= 0 && regionId < rs.length ? rs[regionId] : null;
+    }
+
+    long nextSequence() {
+        return sequence.incrementAndGet();
+    }
+
+    /** Makes sure later sequences exceed {@code seen} (recovery). */
+    void observeSequence(long seen) {
+        sequence.accumulateAndGet(seen, Math::max);
+    }
+
+    RecordIO io() {
+        return io;
+    }
+
+    FaultCounters counters() {
+        return counters;
+    }
+
+    Options options() {
+        return options;
+    }
+
+    boolean syncWrites() {
+        return options.durability() == Durability.SYNC;
+    }
+
+    public Path directory() {
+        return dir;
+    }
+
+    // ----------------------------------------------------------------------- operation guard
+
+    /** Pins an epoch for one operation; fails when closed. */
+    int enter() {
+        int slot = epochs.pin();
+        if (closed) {
+            epochs.unpin(slot);
+            throw new DaxKVException.Closed("store is closed: " + dir);
+        }
+        return slot;
+    }
+
+    /** As {@link #enter()}, and fails when writes are refused after a failed flush. */
+    int enterWrite() {
+        int slot = enter();
+        Throwable f = failure;
+        if (f != null) {
+            epochs.unpin(slot);
+            throw new DaxKVException.ReadOnly(dir + ": a flush failed (" + f.getMessage()
+                    + "); the store refuses writes until it is reopened", f);
+        }
+        return slot;
+    }
+
+    void exit(int slot) {
+        epochs.unpin(slot);
+    }
+
+    // ---------------------------------------------------------------------------- validation
+
+    static void checkKey(byte[] key) {
+        Objects.requireNonNull(key, "key must not be null");
+        if (key.length == 0) {
+            throw new DaxKVException.InvalidArgument("key must not be empty");
+        }
+        if (key.length > MAX_KEY_BYTES) {
+            throw new DaxKVException.LimitExceeded("key of " + key.length + " bytes exceeds the limit of "
+                    + MAX_KEY_BYTES + " bytes");
+        }
+    }
+
+    static void checkValueLength(long length) {
+        if (length > MAX_VALUE_BYTES) {
+            throw new DaxKVException.LimitExceeded("value of " + length + " bytes exceeds the limit of "
+                    + MAX_VALUE_BYTES + " bytes");
+        }
+    }
+
+    /** A key for error messages: printable ASCII as is, else hex; long keys shortened. */
+    public static String describeKey(byte[] key) {
+        boolean printable = true;
+        for (byte b : key) {
+            if (b < 0x20 || b > 0x7E) {
+                printable = false;
+                break;
+            }
+        }
+        int shown = Math.min(key.length, 64);
+        StringBuilder sb = new StringBuilder();
+        if (printable) {
+            sb.append('"').append(new String(key, 0, shown, java.nio.charset.StandardCharsets.US_ASCII)).append('"');
+        } else {
+            sb.append("0x");
+            for (int i = 0; i < shown; i++) {
+                sb.append(String.format("%02x", key[i] & 0xFF));
+            }
+        }
+        if (shown < key.length) {
+            sb.append("... (").append(key.length).append(" bytes)");
+        }
+        return sb.toString();
+    }
+
+    // ------------------------------------------------------------------------------ put / get
+
+    /** Put with a condition; returns whether the value was stored. */
+    public boolean put(byte[] key, ByteBuffer value, PutMode mode) {
+        checkKey(key);
+        Objects.requireNonNull(value, "value must not be null");
+        checkValueLength(value.remaining());
+        int slot = enterWrite();
+        try {
+            if (mode != PutMode.UPSERT) {
+                IndexEntry current = index.get(key);
+                boolean present = current != null && !current.removed;
+                if (mode == PutMode.IF_ABSENT && present || mode == PutMode.IF_PRESENT && !present) {
+                    return false;
+                }
+            }
+            byte[] k = key.clone();
+            RecordIO.Written w = io.write(k, value, 0, 0, 0, syncWrites());
+            boolean stored = publish(k, w, mode, value.remaining());
+            reclaimIfBacklogged();
+            return stored;
+        } finally {
+            exit(slot);
+        }
+    }
+
+    /**
+     * Puts a written record in the index. Two writers of one key publish in sequence order: a
+     * record older than the one already published is discarded as if overwritten at once.
+     */
+    boolean publish(byte[] key, RecordIO.Written w, PutMode mode, long valueLength) {
+        long address = w.address();
+        for (;;) {
+            IndexEntry e = index.get(key);
+            if (e == null) {
+                if (mode == PutMode.IF_PRESENT) {
+                    discard(w);
+                    return false;
+                }
+                IndexEntry fresh = new IndexEntry(key, address, w.sequence);
+                synchronized (fresh) {
+                    if (index.insert(fresh) == null) {
+                        liveBytes.add(key.length + valueLength);
+                        return true;
+                    }
+                }
+                continue;
+            }
+            long old;
+            long oldBytes;
+            synchronized (e) {
+                if (e.removed) {
+                    continue;
+                }
+                if (mode == PutMode.IF_ABSENT) {
+                    discard(w);
+                    return false;
+                }
+                if (e.sequence > w.sequence) {
+                    // a newer write of this key is already published: ours happened just before it
+                    discard(w);
+                    return true;
+                }
+                old = e.address;
+                oldBytes = recordBytes(old);
+                e.address = address;
+                e.sequence = w.sequence;
+            }
+            liveBytes.add(key.length + valueLength - oldBytes);
+            retire(old);
+            return true;
+        }
+    }
+
+    /** Key plus value length of the record at {@code address} (from its header). */
+    private long recordBytes(long address) {
+        Region r = region(ExtentAddress.regionId(address));
+        long base = geometry.blockOffset(ExtentAddress.blockIndex(address));
+        return r.memory().getInt(base + RecordHeader.KEY_LENGTH_OFFSET) + r.memory().getLong(base + RecordHeader.VALUE_LENGTH_OFFSET);
+    }
+
+    /** A record that was written but never published: clear it and free it at once (no reader saw it). */
+    void discard(RecordIO.Written w) {
+        w.discarded = true;
+        io.clear(w.address(), syncWrites());
+        free(w.primary);
+        for (Extent c : w.chunks) {
+            free(c);
+        }
+    }
+
+    private void free(Extent e) {
+        allocator.free(e.regionId, e.firstBlock, e.blockCount);
+    }
+
+    /** Clears a superseded record's magic and queues its extents for reclamation. */
+    private void retire(long address) {
+        Extent[] extents = io.extentsOf(address);
+        io.clear(address, false);
+        retireExtents(extents);
+    }
+
+    void retireExtents(Extent[] extents) {
+        retired.add(new Retired(epochs.current(), extents));
+        retiredCount.incrementAndGet();
+    }
+
+    public byte[] get(byte[] key) {
+        checkKey(key);
+        int slot = enter();
+        try {
+            return read(key);
+        } finally {
+            exit(slot);
+        }
+    }
+
+    /** Reads under a pinned epoch; null when absent. */
+    byte[] read(byte[] key) {
+        IndexEntry e = index.get(key);
+        return e == null ? null : read(e);
+    }
+
+    byte[] read(IndexEntry e) {
+        for (int attempt = 0; ; attempt++) {
+            long address = e.address;
+            if (e.removed) {
+                return null;
+            }
+            byte[] v = io.read(address, e.key, options.verifyOnRead());
+            if (v != RecordIO.GONE) {
+                return v;
+            }
+            if (e.address == address && !e.removed) {
+                if (attempt > 1000) {
+                    throw new DaxKVException.Corrupt("record for key " + describeKey(e.key) + " at "
+                            + ExtentAddress.toString(address) + " has no header although the index points at it");
+                }
+                Thread.onSpinWait();
+            }
+        }
+    }
+
+    public int get(byte[] key, ByteBuffer dst) {
+        byte[] v = get(key);
+        if (v == null) {
+            return -1;
+        }
+        if (v.length <= dst.remaining()) {
+            dst.put(v);
+        }
+        return v.length;
+    }
+
+    // -------------------------------------------------------------------------------- delete
+
+    public boolean delete(byte[] key) {
+        checkKey(key);
+        int slot = enterWrite();
+        try {
+            boolean deleted = deleteOlderThan(key, Long.MAX_VALUE, syncWrites());
+            reclaimIfBacklogged();
+            return deleted;
+        } finally {
+            exit(slot);
+        }
+    }
+
+    /**
+     * Deletes the key if its current record is older than {@code sequence} (a batch delete must
+     * not remove a write published after the batch's commit). Returns whether it deleted.
+     */
+    boolean deleteOlderThan(byte[] key, long sequence, boolean sync) {
+        IndexEntry e = index.get(key);
+        if (e == null) {
+            return false;
+        }
+        long address;
+        synchronized (e) {
+            if (e.removed || e.sequence > sequence) {
+                return false;
+            }
+            e.removed = true;
+            index.unlink(e);
+            address = e.address;
+        }
+        liveBytes.add(-recordBytes(address));
+        Extent[] extents = io.extentsOf(address);
+        io.clear(address, sync);
+        retireExtents(extents);
+        return true;
+    }
+
+    // ---------------------------------------------------------------------------------- scan
+
+    public Cursor scan(byte[] fromInclusive, byte[] toExclusive) {
+        Objects.requireNonNull(fromInclusive, "fromInclusive must not be null (use an empty array for the start)");
+        if (fromInclusive.length > MAX_KEY_BYTES || toExclusive != null && toExclusive.length > MAX_KEY_BYTES) {
+            throw new DaxKVException.LimitExceeded("scan bound longer than " + MAX_KEY_BYTES + " bytes");
+        }
+        int slot = enter();
+        exit(slot);
+        return new CursorImpl(this, index, fromInclusive.clone(), toExclusive == null ? null : toExclusive.clone());
+    }
+
+    // --------------------------------------------------------------------------------- batch
+
+    public void write(WriteBatch batch) {
+        // later operations on a key win: collapse first, validate everything before writing anything
+        Map<Index.KeyRef, WriteBatch.Op> ops = new LinkedHashMap<>();
+        for (WriteBatch.Op op : batch.ops()) {
+            checkKey(op.key());
+            if (!op.isDelete()) {
+                checkValueLength(op.value().length);
+            }
+            Index.KeyRef ref = new Index.KeyRef(op.key());
+            ops.remove(ref);
+            ops.put(ref, op);
+        }
+        if (ops.isEmpty()) {
+            return;
+        }
+        int slot = enterWrite();
+        try {
+            new BatchWriter(this, index).apply(new ArrayList<>(ops.values()));
+            reclaimIfBacklogged();
+        } finally {
+            exit(slot);
+        }
+    }
+
+    // ---------------------------------------------------------------------------------- blob
+
+    public Blob createBlob(byte[] key, long capacity) {
+        checkKey(key);
+        if (capacity < 0) {
+            throw new DaxKVException.InvalidArgument("blob capacity must be >= 0, got " + capacity);
+        }
+        checkValueLength(capacity);
+        int slot = enterWrite();
+        try {
+            BlobImpl b = new BlobImpl(this, key.clone(), capacity);
+            openBlobs.add(b);
+            return b;
+        } finally {
+            exit(slot);
+        }
+    }
+
+    void blobClosed(BlobImpl b) {
+        openBlobs.remove(b);
+    }
+
+    // ------------------------------------------------------------------- durability, reclaim
+
+    public void sync() {
+        int slot = enterWrite();
+        try {
+            flushAll();
+        } finally {
+            exit(slot);
+        }
+    }
+
+    private void flushAll() {
+        try {
+            for (Region r : regionsById) {
+                if (r != null) {
+                    r.memory().flushAll();
+                }
+            }
+        } catch (UncheckedIOException | DaxKVException.StorageIO e) {
+            failure = e;
+            throw new DaxKVException.ReadOnly(dir + ": flush failed (" + e.getMessage()
+                    + "); the store refuses writes until it is reopened", e);
+        }
+    }
+
+    private void reclaimIfBacklogged() {
+        if (retiredCount.get() > RECLAIM_BACKLOG) {
+            reclaim();
+        }
+    }
+
+    /** Frees every retired extent no reader can still see. */
+    void reclaim() {
+        if (!reclaimLock.tryLock()) {
+            return;
+        }
+        try {
+            // Only extents retired before this advance may go: a reader that pinned after the
+            // slot scan below cannot be seen by it, but it also cannot have found an extent
+            // unlinked before the advance.
+            long now = epochs.advance();
+            long min = Math.min(epochs.minPinned(), now);
+            for (Retired r; (r = retired.peek()) != null && r.epoch < min; ) {
+                retired.poll();
+                retiredCount.decrementAndGet();
+                for (Extent e : r.extents) {
+                    free(e);
+                }
+            }
+        } finally {
+            reclaimLock.unlock();
+        }
+    }
+
+    private void flushLoop() {
+        long intervalNanos = TimeUnit.MILLISECONDS.toNanos(options.commitIntervalMs());
+        long lastFlush = System.nanoTime();
+        while (!closed) {
+            LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(Math.min(10, options.commitIntervalMs())));
+            if (closed) {
+                break;
+            }
+            try {
+                reclaim();
+                if (System.nanoTime() - lastFlush >= intervalNanos) {
+                    lastFlush = System.nanoTime();
+                    if (failure == null) {
+                        flushAll();
+                    }
+                }
+            } catch (DaxKVException.ReadOnly e) {
+                // recorded in `failure`; writers see it
+            } catch (RuntimeException | Error e) {
+                backgroundError = e;
+            }
+        }
+    }
+
+    // --------------------------------------------------------------------------------- stats
+
+    public Stats stats() {
+        int slot = enter();
+        try {
+            long total = allocator.totalBlocks();
+            long used = allocator.usedBlocks();
+            String mode = "unknown";
+            for (Region r : regionsById) {
+                if (r != null) {
+                    mode = r.memory().mode();
+                    break;
+                }
+            }
+            int regions = 0;
+            for (Region r : regionsById) {
+                if (r != null) {
+                    regions++;
+                }
+            }
+            return Stats.builder()
+                    .keys(index.size())
+                    .liveBytes(liveBytes.sum())
+                    .regions(regions)
+                    .blockSizeBytes(geometry.blockSizeBytes)
+                    .blocksTotal(total)
+                    .blocksUsed(used)
+                    .blocksFree(total - used)
+                    .preZeroedBlocks(allocator.zeroedBlocks())
+                    .faults(counters.faults.sum())
+                    .conversions(counters.conversions.sum())
+                    .bytesZeroedOnFault(counters.bytesZeroed.sum())
+                    .preZeroedHits(counters.preZeroedHits.sum())
+                    .blocksZeroedByZeroer(zeroer.blocksZeroed())
+                    .mappingMode(mode)
+                    .durability(options.durability())
+                    .build();
+        } finally {
+            exit(slot);
+        }
+    }
+
+    /** What recovery did at open (records kept, records dropped, time). */
+    public Recovery.Report recoveryReport() {
+        return recoveryReport;
+    }
+
+    /** Blocks retired and not yet reclaimed (for tests and stat). */
+    public int retiredBacklog() {
+        return retiredCount.get();
+    }
+
+    /** Waits until every retired extent has been reclaimed (no operation may be running). */
+    public void reclaimAll() {
+        for (int spins = 0; retiredCount.get() > 0 && spins < 10_000; spins++) {
+            reclaim();
+            if (retiredCount.get() > 0) {
+                Thread.onSpinWait();
+            }
+        }
+    }
+
+    /** An error a background thread hit, if any (for stat and tests). */
+    public Throwable backgroundError() {
+        return backgroundError;
+    }
+
+    public Region[] regions() {
+        return regionsById.clone();
+    }
+
+    // --------------------------------------------------------------------------------- close
+
+    /**
+     * Waits for every operation in progress, releases open blobs, frees every retired extent,
+     * flushes, writes bitmaps home, marks each superblock clean, unmaps, releases the lock.
+     */
+    @Override
+    public void close() {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
+        epochs.awaitQuiescent();
+        zeroer.close();
+        LockSupport.unpark(flusher);
+        try {
+            flusher.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        for (BlobImpl b : new ArrayList<>(openBlobs)) {
+            b.releaseOnStoreClose();
+        }
+        reclaimAllAfterClose();
+        RuntimeException error = null;
+        boolean clean = failure == null;
+        for (RegionSpace s : allocator.spaces()) {
+            try {
+                s.region.memory().flushAll();
+                if (clean) {
+                    s.region.writeBitmaps(s.usedBitmap());
+                    s.region.markClean();
+                }
+            } catch (RuntimeException e) {
+                error = error == null ? new DaxKVException.StorageIO(dir + ": close could not write region "
+                        + s.regionId + ": " + e.getMessage(), e) : error;
+            }
+        }
+        for (Region r : regionsById) {
+            if (r != null) {
+                try {
+                    r.close();
+                } catch (IOException e) {
+                    error = error == null ? new DaxKVException.StorageIO(dir + ": " + e.getMessage(), e) : error;
+                }
+            }
+        }
+        try {
+            lock.release();
+            lockChannel.close();
+        } catch (IOException e) {
+            error = error == null ? new DaxKVException.StorageIO(dir + ": " + e.getMessage(), e) : error;
+        }
+        if (error != null) {
+            throw error;
+        }
+    }
+
+    private void reclaimAllAfterClose() {
+        for (Retired r; (r = retired.poll()) != null; ) {
+            retiredCount.decrementAndGet();
+            for (Extent e : r.extents) {
+                free(e);
+            }
+        }
+    }
+
+    boolean isClosed() {
+        return closed;
+    }
+
+    private static void closeQuietly(List<Region> regions, FileLock lock, FileChannel channel) {
+        for (Region r : regions) {
+            try {
+                r.close();
+            } catch (IOException | RuntimeException ignored) {
+                // the open already failed; report that failure, not this one
+            }
+        }
+        try {
+            if (lock != null) {
+                lock.release();
+            }
+            if (channel != null) {
+                channel.close();
+            }
+        } catch (IOException ignored) {
+            // as above
+        }
+    }
+}

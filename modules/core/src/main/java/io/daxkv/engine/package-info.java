@@ -1,0 +1,19 @@
+/**
+ * The engine: open/recovery, the put/get/delete/scan/batch/blob paths, reclamation and
+ * durability. {@link io.daxkv.engine.Store} documents the paths and the locking;
+ * {@link io.daxkv.engine.Recovery} how the index and bitmaps are rebuilt from the records;
+ * {@link io.daxkv.engine.BatchWriter} how a batch is made atomic with a commit record.
+ *
+ * <h2>Store directory</h2>
+ * <pre>
+ *   MANIFEST              store UUID, format version, geometry, region list ({@link io.daxkv.region.Manifest})
+ *   LOCK                  held (fcntl lock) while the store is open
+ *   region-000000.dax     region files ({@link io.daxkv.region.Geometry}, {@link io.daxkv.region.Superblock},
+ *   region-000001.dax ... {@link io.daxkv.region.GroupDescriptor}); records in their data blocks
+ *                         ({@link io.daxkv.extent.RecordHeader}, {@link io.daxkv.extent.ContinuationHeader},
+ *                         {@link io.daxkv.extent.ChunkTable})
+ * </pre>
+ *
+ * Internal: not part of the public API.
+ */
+package io.daxkv.engine;

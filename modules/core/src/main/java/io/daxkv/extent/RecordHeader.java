@@ -1,0 +1,104 @@
+package io.daxkv.extent;
+
+import java.util.zip.CRC32C;
+
+/**
+ * The header at the start of every record's primary extent: 56 bytes.
+ *
+ * <pre>
+ *  offset size field
+ *    0     4   magic          {@link #MAGIC}; written last, with a release store: a record exists
+ *                             once its magic does, and is deleted by zeroing it
+ *    4     2   flags          {@link #FLAG_CHAINED}: the value continues in other extents;
+ *                             {@link #FLAG_BATCH}: part of a write batch, valid only while the
+ *                             batch's commit record exists or after it was finalized;
+ *                             {@link #FLAG_BATCH_COMMIT}: a batch commit record (key length 0)
+ *    6     2   reserved, zero
+ *    8     4   keyLength      1 .. 65536 (0 only for a batch commit record)
+ *   12     4   extentBlocks   blocks of this (primary) extent
+ *   16     8   valueLength    0 .. 64 MiB, over all extents
+ *   24     8   sequence       store-wide, increasing; the highest valid one wins a key on recovery
+ *   32     4   dataCrc32c     CRC32C of key then value (all extents, in order)
+ *   36     4   chunkCount     continuation extents (0 unless chained)
+ *   40     8   batchSequence  with FLAG_BATCH: the sequence of the batch's commit record
+ *   48     4   reserved, zero
+ *   52     4   headerCrc32c   CRC32C of (regionId, blockIndex, bytes [0, 52)): binds the header
+ *                             to its place, so a header-shaped run of bytes elsewhere (a value
+ *                             holding a copy of a record, say) is not taken for a record
+ * </pre>
+ *
+ * After the header: the key, then {@code chunkCount} chunk-table entries of
+ * {@link ChunkTable#ENTRY_BYTES} bytes, then the first part of the value, then zeros to the end
+ * of the extent's last block.
+ */
+public final class RecordHeader {
+
+    public static final int MAGIC = 0x52584B44; // "DXKR"
+    public static final int FLAG_CHAINED = 1;
+    public static final int FLAG_BATCH = 2;
+    public static final int FLAG_BATCH_COMMIT = 4;
+
+    public static final int MAGIC_OFFSET = 0;
+    public static final int FLAGS_OFFSET = MAGIC_OFFSET + 4;
+    public static final int RESERVED0_OFFSET = FLAGS_OFFSET + 2;
+    public static final int KEY_LENGTH_OFFSET = RESERVED0_OFFSET + 2;
+    public static final int EXTENT_BLOCKS_OFFSET = KEY_LENGTH_OFFSET + 4;
+    public static final int VALUE_LENGTH_OFFSET = EXTENT_BLOCKS_OFFSET + 4;
+    public static final int SEQUENCE_OFFSET = VALUE_LENGTH_OFFSET + 8;
+    public static final int DATA_CRC_OFFSET = SEQUENCE_OFFSET + 8;
+    public static final int CHUNK_COUNT_OFFSET = DATA_CRC_OFFSET + 4;
+    public static final int BATCH_SEQUENCE_OFFSET = CHUNK_COUNT_OFFSET + 4;
+    public static final int RESERVED1_OFFSET = BATCH_SEQUENCE_OFFSET + 8;
+    public static final int HEADER_CRC_OFFSET = RESERVED1_OFFSET + 4;
+    public static final int LENGTH = HEADER_CRC_OFFSET + 4;
+
+    private RecordHeader() {
+    }
+
+    /** Offset of the key from the start of the extent. */
+    public static int keyOffset() {
+        return LENGTH;
+    }
+
+    /** Offset of the chunk table from the start of the extent. */
+    public static int chunkTableOffset(int keyLength) {
+        return LENGTH + keyLength;
+    }
+
+    /** Offset of the first value byte from the start of the extent. */
+    public static int valueOffset(int keyLength, int chunkCount) {
+        return LENGTH + keyLength + chunkCount * ChunkTable.ENTRY_BYTES;
+    }
+
+    /**
+     * Fills {@code dst[0, LENGTH)} with a complete header, magic and header CRC included.
+     * The caller writes bytes [4, LENGTH) first and the magic last.
+     */
+    public static void encode(byte[] dst, int flags, int keyLength, int extentBlocks, long valueLength,
+                              long sequence, int dataCrc, int chunkCount, long batchSequence,
+                              int regionId, int blockIndex) {
+        Bytes.putInt(dst, MAGIC_OFFSET, MAGIC);
+        Bytes.putShort(dst, FLAGS_OFFSET, (short) flags);
+        Bytes.putShort(dst, RESERVED0_OFFSET, (short) 0);
+        Bytes.putInt(dst, KEY_LENGTH_OFFSET, keyLength);
+        Bytes.putInt(dst, EXTENT_BLOCKS_OFFSET, extentBlocks);
+        Bytes.putLong(dst, VALUE_LENGTH_OFFSET, valueLength);
+        Bytes.putLong(dst, SEQUENCE_OFFSET, sequence);
+        Bytes.putInt(dst, DATA_CRC_OFFSET, dataCrc);
+        Bytes.putInt(dst, CHUNK_COUNT_OFFSET, chunkCount);
+        Bytes.putLong(dst, BATCH_SEQUENCE_OFFSET, batchSequence);
+        Bytes.putInt(dst, RESERVED1_OFFSET, 0);
+        Bytes.putInt(dst, HEADER_CRC_OFFSET, headerCrc(dst, regionId, blockIndex));
+    }
+
+    /** The header CRC of {@code header[0, HEADER_CRC_OFFSET)} placed at (regionId, blockIndex). */
+    public static int headerCrc(byte[] header, int regionId, int blockIndex) {
+        CRC32C crc = new CRC32C();
+        byte[] place = new byte[8];
+        Bytes.putInt(place, 0, regionId);
+        Bytes.putInt(place, 4, blockIndex);
+        crc.update(place, 0, 8);
+        crc.update(header, 0, HEADER_CRC_OFFSET);
+        return (int) crc.getValue();
+    }
+}

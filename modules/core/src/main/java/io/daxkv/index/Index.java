@@ -1,0 +1,93 @@
+package io.daxkv.index;
+
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+
+/**
+ * The key index: a hash map for point lookups beside a skip list for ordered scans, both
+ * pointing at the same {@link IndexEntry}. Order is unsigned lexicographic over the key bytes.
+ *
+ * <p>Both maps change only under the entry's monitor: {@link #insert} adds a new entry while
+ * holding it, {@link #unlink} removes one while holding it; so a delete that finds an entry in
+ * the hash map cannot run before that entry is in the skip list as well. A scan may still pass
+ * an insert in flight; see {@code io.daxkv.Cursor}.
+ */
+public final class Index {
+
+    /** Unsigned lexicographic order, shorter-is-smaller on a common prefix. */
+    public static final Comparator<byte[]> ORDER = Arrays::compareUnsigned;
+
+    private final ConcurrentHashMap<KeyRef, IndexEntry> hash = new ConcurrentHashMap<>(1 << 16);
+    private final ConcurrentSkipListMap<byte[], IndexEntry> ordered = new ConcurrentSkipListMap<>(ORDER);
+
+    public IndexEntry get(byte[] key) {
+        return hash.get(new KeyRef(key));
+    }
+
+    /**
+     * Adds {@code entry} if its key is absent; the caller holds the entry's monitor. Returns the
+     * entry that was already there, or null when this one went in.
+     */
+    public IndexEntry insert(IndexEntry entry) {
+        IndexEntry prior = hash.putIfAbsent(new KeyRef(entry.key), entry);
+        if (prior == null) {
+            ordered.put(entry.key, entry);
+        }
+        return prior;
+    }
+
+    /** Removes {@code entry}; the caller holds its monitor and has set {@code removed}. */
+    public void unlink(IndexEntry entry) {
+        hash.remove(new KeyRef(entry.key), entry);
+        ordered.remove(entry.key, entry);
+    }
+
+    public int size() {
+        return hash.size();
+    }
+
+    /** Entries with keys in {@code [from, to)} (to null: unbounded), in order, weakly consistent. */
+    public Iterator<IndexEntry> range(byte[] from, byte[] to) {
+        NavigableMap<byte[], IndexEntry> view = to == null ? ordered.tailMap(from, true) : ordered.subMap(from, true, to, false);
+        return view.values().iterator();
+    }
+
+    /** The first entry with key >= {@code from} (strictly > when not inclusive), or null. */
+    public Map.Entry<byte[], IndexEntry> ceiling(byte[] from, boolean inclusive) {
+        return inclusive ? ordered.ceilingEntry(from) : ordered.higherEntry(from);
+    }
+
+    public Iterable<IndexEntry> all() {
+        return ordered.values();
+    }
+
+    /** A byte[] with value equality, for hash maps. */
+    public static final class KeyRef {
+        final byte[] bytes;
+        final int hash;
+
+        public KeyRef(byte[] bytes) {
+            this.bytes = bytes;
+            this.hash = Arrays.hashCode(bytes);
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof KeyRef && ((KeyRef) o).hash == hash && Arrays.equals(((KeyRef) o).bytes, bytes);
+        }
+
+        @Override
+        public int hashCode() {
+            return hash;
+        }
+
+        public byte[] bytes() {
+            return bytes;
+        }
+    }
+}
