@@ -280,9 +280,7 @@ final class RecordIO {
                 || chunkCount > 1024) {
             throw mismatch(key, address, "header does not describe this key");
         }
-        byte[] stored = scratch(keyLength);
-        m.read(base + RecordHeader.keyOffset(), stored, 0, keyLength);
-        if (!java.util.Arrays.equals(stored, 0, keyLength, key, 0, keyLength)) {
+        if (!m.contentEquals(base + RecordHeader.keyOffset(), key, 0, keyLength)) {
             throw mismatch(key, address, "the record there holds another key");
         }
         byte[] value = new byte[(int) valueLength];
@@ -317,16 +315,6 @@ final class RecordIO {
     private static DaxKVException.ChecksumMismatch mismatch(byte[] key, long address, String why) {
         return new DaxKVException.ChecksumMismatch("record for key " + Store.describeKey(key) + " at "
                 + ExtentAddress.toString(address) + " is damaged: " + why);
-    }
-
-    private static final ThreadLocal<byte[][]> SCRATCH = ThreadLocal.withInitial(() -> new byte[1][256]);
-
-    private static byte[] scratch(int length) {
-        byte[][] holder = SCRATCH.get();
-        if (holder[0].length < length) {
-            holder[0] = new byte[Math.max(length, holder[0].length * 2)];
-        }
-        return holder[0];
     }
 
     /** Reads the 16-bit flags field. */

@@ -161,6 +161,10 @@ public final class Store implements AutoCloseable {
      */
     public static Store open(Path dir, Options options) {
         Path absolute = dir.toAbsolutePath();
+        if (java.nio.ByteOrder.nativeOrder() != java.nio.ByteOrder.LITTLE_ENDIAN) {
+            throw new DaxKVException.Incompatible("daxkv's format is little-endian and maps it directly; this platform is "
+                    + java.nio.ByteOrder.nativeOrder());
+        }
         FileChannel lockChannel = null;
         FileLock lock = null;
         List<Region> regions = new ArrayList<>();
@@ -710,16 +714,38 @@ public final class Store implements AutoCloseable {
             // unlinked before the advance.
             long now = epochs.advance();
             long min = Math.min(epochs.minPinned(), now);
+            List<Extent> ready = new ArrayList<>();
             for (Retired r; (r = retired.peek()) != null && r.epoch < min; ) {
                 retired.poll();
                 retiredCount.decrementAndGet();
-                for (Extent e : r.extents) {
-                    free(e);
-                }
+                ready.addAll(Arrays.asList(r.extents));
             }
+            freeCoalesced(ready);
         } finally {
             reclaimLock.unlock();
         }
+    }
+
+    /** Frees extents, merging neighbours first so the free sets see one extent per run. */
+    private void freeCoalesced(List<Extent> extents) {
+        if (extents.isEmpty()) {
+            return;
+        }
+        extents.sort((a, b) -> a.regionId != b.regionId ? Integer.compare(a.regionId, b.regionId)
+                : Integer.compare(a.firstBlock, b.firstBlock));
+        Extent run = extents.get(0);
+        int runEnd = run.firstBlock + run.blockCount;
+        for (int i = 1; i < extents.size(); i++) {
+            Extent e = extents.get(i);
+            if (e.regionId == run.regionId && e.firstBlock == runEnd) {
+                runEnd += e.blockCount;
+                continue;
+            }
+            allocator.free(run.regionId, run.firstBlock, runEnd - run.firstBlock);
+            run = e;
+            runEnd = e.firstBlock + e.blockCount;
+        }
+        allocator.free(run.regionId, run.firstBlock, runEnd - run.firstBlock);
     }
 
     private void flushLoop() {

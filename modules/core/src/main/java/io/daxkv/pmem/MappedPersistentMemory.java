@@ -110,6 +110,25 @@ public final class MappedPersistentMemory implements PersistentMemory {
         crc.update(buffer.slice((int) offset, length));
     }
 
+    private static final java.lang.invoke.VarHandle LONGS_LE = java.lang.invoke.MethodHandles
+            .byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
+
+    @Override
+    public boolean contentEquals(long offset, byte[] src, int srcOffset, int length) {
+        int i = 0;
+        for (; i + 8 <= length; i += 8) {
+            if (bytes.readLong(offset + i) != (long) LONGS_LE.get(src, srcOffset + i)) {
+                return false;
+            }
+        }
+        for (; i < length; i++) {
+            if (bytes.readByte(offset + i) != src[srcOffset + i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     @Override
     public boolean isZero(long offset, long length) {
         checkRange(offset, length);

@@ -36,6 +36,9 @@ public interface PersistentMemory extends AutoCloseable {
     /** Feeds {@code length} bytes at {@code offset} to {@code crc} without copying them to the heap. */
     void updateCrc(CRC32C crc, long offset, int length);
 
+    /** True when the {@code length} bytes at {@code offset} equal {@code src[srcOffset, +length)}. */
+    boolean contentEquals(long offset, byte[] src, int srcOffset, int length);
+
     /** True when every byte of the range is zero. */
     boolean isZero(long offset, long length);
 
