@@ -37,7 +37,11 @@ public interface PersistentMemory extends AutoCloseable {
     void updateCrc(CRC32C crc, long offset, int length);
 
     /** True when the {@code length} bytes at {@code offset} equal {@code src[srcOffset, +length)}. */
-    boolean contentEquals(long offset, byte[] src, int srcOffset, int length);
+    default boolean contentEquals(long offset, byte[] src, int srcOffset, int length) {
+        byte[] stored = new byte[length];
+        read(offset, stored, 0, length);
+        return java.util.Arrays.equals(stored, 0, length, src, srcOffset, srcOffset + length);
+    }
 
     /** True when every byte of the range is zero. */
     boolean isZero(long offset, long length);
