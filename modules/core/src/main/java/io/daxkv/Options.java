@@ -31,6 +31,7 @@ public final class Options {
     private final long commitIntervalMs;
     private final boolean zeroerEnabled;
     private final long zeroerPoolBytes;
+    private final boolean createIfMissing;
 
     private Options(Builder b) {
         this.durability = b.durability;
@@ -40,6 +41,7 @@ public final class Options {
         this.commitIntervalMs = b.commitIntervalMs;
         this.zeroerEnabled = b.zeroerEnabled;
         this.zeroerPoolBytes = b.zeroerPoolBytes;
+        this.createIfMissing = b.createIfMissing;
     }
 
     public static Builder builder() {
@@ -83,6 +85,15 @@ public final class Options {
         return zeroerPoolBytes;
     }
 
+    /**
+     * Whether {@code open} creates a store in a missing or empty directory (the default); when
+     * false it refuses with {@link DaxKVException.NotAStore}, as tools that must not create a
+     * store by accident (a mistyped path) want.
+     */
+    public boolean createIfMissing() {
+        return createIfMissing;
+    }
+
     public Builder toBuilder() {
         return new Builder()
                 .durability(durability)
@@ -91,7 +102,8 @@ public final class Options {
                 .verifyOnRead(verifyOnRead)
                 .commitIntervalMs(commitIntervalMs)
                 .zeroer(zeroerEnabled)
-                .zeroerPoolBytes(zeroerPoolBytes);
+                .zeroerPoolBytes(zeroerPoolBytes)
+                .createIfMissing(createIfMissing);
     }
 
     @Override
@@ -99,7 +111,7 @@ public final class Options {
         return "Options[durability=" + durability + ", regionSizeBytes=" + regionSizeBytes
                 + ", blockSizeBytes=" + blockSizeBytes + ", verifyOnRead=" + verifyOnRead
                 + ", commitIntervalMs=" + commitIntervalMs + ", zeroerEnabled=" + zeroerEnabled
-                + ", zeroerPoolBytes=" + zeroerPoolBytes + "]";
+                + ", zeroerPoolBytes=" + zeroerPoolBytes + ", createIfMissing=" + createIfMissing + "]";
     }
 
     /** Builder; every setter checks its argument and names the setting it rejects. */
@@ -111,8 +123,14 @@ public final class Options {
         private long commitIntervalMs = DEFAULT_COMMIT_INTERVAL_MS;
         private boolean zeroerEnabled = true;
         private long zeroerPoolBytes = DEFAULT_ZEROER_POOL_BYTES;
+        private boolean createIfMissing = true;
 
         private Builder() {
+        }
+
+        public Builder createIfMissing(boolean createIfMissing) {
+            this.createIfMissing = createIfMissing;
+            return this;
         }
 
         public Builder durability(Durability durability) {

@@ -21,6 +21,12 @@ public final class Stats {
     private long blocksZeroedByZeroer;
     private String mappingMode;
     private Durability durability;
+    private long regionSizeBytes;
+    private String storeUuid;
+    private int formatVersion;
+    private long recoveryMillis;
+    private long recordsDroppedAtOpen;
+    private int regionsOpenedDirty;
 
     private Stats() {
     }
@@ -97,6 +103,36 @@ public final class Stats {
         return durability;
     }
 
+    /** Size of each region file. */
+    public long regionSizeBytes() {
+        return regionSizeBytes;
+    }
+
+    /** The store's identity, from its manifest. */
+    public String storeUuid() {
+        return storeUuid;
+    }
+
+    /** On-disk format version of the store. */
+    public int formatVersion() {
+        return formatVersion;
+    }
+
+    /** How long open spent rebuilding the index and bitmaps from the records. */
+    public long recoveryMillis() {
+        return recoveryMillis;
+    }
+
+    /** Records open found but did not keep (superseded, uncommitted or damaged) and cleared. */
+    public long recordsDroppedAtOpen() {
+        return recordsDroppedAtOpen;
+    }
+
+    /** Regions that were not closed clean (a crash) when the store was opened. */
+    public int regionsOpenedDirty() {
+        return regionsOpenedDirty;
+    }
+
     @Override
     public String toString() {
         return "keys=" + keys + " liveBytes=" + liveBytes + " regions=" + regions
@@ -105,7 +141,10 @@ public final class Stats {
                 + " preZeroedBlocks=" + preZeroedBlocks + " faults=" + faults
                 + " conversions=" + conversions + " bytesZeroedOnFault=" + bytesZeroedOnFault
                 + " preZeroedHits=" + preZeroedHits + " blocksZeroedByZeroer=" + blocksZeroedByZeroer
-                + " mappingMode=" + mappingMode + " durability=" + durability;
+                + " mappingMode=" + mappingMode + " durability=" + durability
+                + " regionSizeBytes=" + regionSizeBytes + " storeUuid=" + storeUuid
+                + " formatVersion=" + formatVersion + " recoveryMillis=" + recoveryMillis
+                + " recordsDroppedAtOpen=" + recordsDroppedAtOpen + " regionsOpenedDirty=" + regionsOpenedDirty;
     }
 
     public static Builder builder() {
@@ -134,6 +173,12 @@ public final class Stats {
         public Builder blocksZeroedByZeroer(long v) { s.blocksZeroedByZeroer = v; return this; }
         public Builder mappingMode(String v) { s.mappingMode = v; return this; }
         public Builder durability(Durability v) { s.durability = v; return this; }
+        public Builder regionSizeBytes(long v) { s.regionSizeBytes = v; return this; }
+        public Builder storeUuid(String v) { s.storeUuid = v; return this; }
+        public Builder formatVersion(int v) { s.formatVersion = v; return this; }
+        public Builder recoveryMillis(long v) { s.recoveryMillis = v; return this; }
+        public Builder recordsDroppedAtOpen(long v) { s.recordsDroppedAtOpen = v; return this; }
+        public Builder regionsOpenedDirty(int v) { s.regionsOpenedDirty = v; return this; }
 
         public Stats build() {
             return s;

@@ -169,7 +169,7 @@ public final class Store implements AutoCloseable {
         FileLock lock = null;
         List<Region> regions = new ArrayList<>();
         try {
-            boolean fresh = prepareDirectory(absolute);
+            boolean fresh = prepareDirectory(absolute, options.createIfMissing());
             lockChannel = FileChannel.open(absolute.resolve(LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
             try {
                 lock = lockChannel.tryLock();
@@ -210,8 +210,11 @@ public final class Store implements AutoCloseable {
     }
 
     /** Creates a missing directory; returns true when the store is new, refuses a foreign directory. */
-    private static boolean prepareDirectory(Path dir) throws IOException {
+    private static boolean prepareDirectory(Path dir, boolean create) throws IOException {
         if (!Files.exists(dir)) {
+            if (!create) {
+                throw new DaxKVException.NotAStore(dir, "it does not exist (and createIfMissing is off)");
+            }
             Files.createDirectories(dir);
             return true;
         }
@@ -236,6 +239,9 @@ public final class Store implements AutoCloseable {
             throw new DaxKVException.NotAStore(dir, "it holds " + foreign.size() + " entr" + (foreign.size() == 1 ? "y" : "ies")
                     + " and no " + Manifest.FILE_NAME + " (first: " + String.join(", ", foreign.subList(0, Math.min(3, foreign.size())))
                     + ")");
+        }
+        if (!create) {
+            throw new DaxKVException.NotAStore(dir, "it holds no store (and createIfMissing is off)");
         }
         return true;
     }
@@ -808,6 +814,12 @@ public final class Store implements AutoCloseable {
                     .blocksZeroedByZeroer(zeroer.blocksZeroed())
                     .mappingMode(mode)
                     .durability(options.durability())
+                    .regionSizeBytes(geometry.regionSizeBytes)
+                    .storeUuid(manifest.storeUuid.toString())
+                    .formatVersion(Manifest.FORMAT_VERSION)
+                    .recoveryMillis(recoveryReport.millis)
+                    .recordsDroppedAtOpen(recoveryReport.recordsDropped)
+                    .regionsOpenedDirty(recoveryReport.regionsDirty)
                     .build();
         } finally {
             exit(slot);

@@ -1,0 +1,53 @@
+package io.daxkv.cli;
+
+import io.daxkv.DaxKV;
+import io.daxkv.Stats;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "stat", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        description = {
+            "Prints the geometry, space and fault counters of the store in DIR, one 'name: value' line each.",
+            "Refuses a missing or empty DIR (it never creates a store).",
+            "The store must not be open in another process. Counters such as faults count since this open.",
+        },
+        exitCodeListHeading = ExitCodes.HEADING,
+        exitCodeList = {ExitCodes.E0, ExitCodes.E2, ExitCodes.E3, ExitCodes.E4})
+final class StatCommand extends BaseCommand {
+
+    @Parameters(index = "0", paramLabel = "DIR", description = "the store directory")
+    Path dir;
+
+    @Override
+    public Integer call() {
+        Stats s;
+        try (DaxKV kv = openExisting(dir, options(false))) {
+            s = kv.stats();
+        }
+        PrintStream out = out();
+        out.println("storeUuid: " + s.storeUuid());
+        out.println("formatVersion: " + s.formatVersion());
+        out.println("regionSizeBytes: " + s.regionSizeBytes());
+        out.println("keys: " + s.keys());
+        out.println("liveBytes: " + s.liveBytes());
+        out.println("regions: " + s.regions());
+        out.println("blockSizeBytes: " + s.blockSizeBytes());
+        out.println("blocksTotal: " + s.blocksTotal());
+        out.println("blocksUsed: " + s.blocksUsed());
+        out.println("blocksFree: " + s.blocksFree());
+        out.println("preZeroedBlocks: " + s.preZeroedBlocks());
+        out.println("faults: " + s.faults());
+        out.println("conversions: " + s.conversions());
+        out.println("bytesZeroedOnFault: " + s.bytesZeroedOnFault());
+        out.println("preZeroedHits: " + s.preZeroedHits());
+        out.println("blocksZeroedByZeroer: " + s.blocksZeroedByZeroer());
+        out.println("mappingMode: " + s.mappingMode());
+        out.println("recoveryMillis: " + s.recoveryMillis());
+        out.println("recordsDroppedAtOpen: " + s.recordsDroppedAtOpen());
+        out.println("regionsOpenedDirty: " + s.regionsOpenedDirty());
+        out.flush();
+        return ExitCodes.OK;
+    }
+}
