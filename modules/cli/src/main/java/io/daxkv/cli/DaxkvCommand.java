@@ -21,6 +21,7 @@ import picocli.CommandLine.Spec;
             GetCommand.class,
             DelCommand.class,
             ScanCommand.class,
+            DemoCommand.class,
         },
         exitCodeListHeading = ExitCodes.HEADING,
         exitCodeList = {ExitCodes.E0, ExitCodes.E1, ExitCodes.E2, ExitCodes.E3, ExitCodes.E4},
@@ -51,6 +52,6 @@ final class DaxkvCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         throw new ParameterException(spec.commandLine(),
-                "missing command: one of format, stat, put, get, del, scan");
+                "missing command: one of format, stat, put, get, del, scan, demo");
     }
 }
