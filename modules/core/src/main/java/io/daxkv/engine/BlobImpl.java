@@ -201,9 +201,9 @@ final class BlobImpl implements Blob {
     }
 
     private void checkRange(long offset, long length) {
-        if (offset < 0 || length < 0 || offset + length > capacity) {
-            throw new DaxKVException.InvalidArgument("blob range [" + offset + ", " + (offset + length)
-                    + ") is outside [0, " + capacity + ")");
+        if (offset < 0 || length < 0 || offset > capacity - length) {
+            throw new DaxKVException.InvalidArgument("blob range of " + length + " bytes at offset " + offset
+                    + " is outside [0, " + capacity + ")");
         }
     }
 

@@ -29,6 +29,10 @@ final class CursorImpl implements Cursor {
         if (closed) {
             return false;
         }
+        if (store.isClosed()) {
+            next = null;
+            throw new DaxKVException.Closed("store is closed: " + store.directory());
+        }
         if (next != null) {
             return true;
         }

@@ -74,6 +74,8 @@ public final class Recovery {
         byte[] key;
         long[] chunkAddresses;
         int[] chunkBlocks;
+        /** Next candidate of the same key (recovery groups them in a chain). */
+        Candidate next;
 
         long address() {
             return ExtentAddress.of(regionId, block);
@@ -125,10 +127,12 @@ public final class Recovery {
                 report.regionsDirty++;
             }
         }
-        // batch commits: sequence -> deleted keys
+        // Phase 1, decide (reads only). Batch commits first: sequence -> deleted keys.
         Map<Long, List<byte[]>> commits = new HashMap<>();
         List<Candidate> commitRecords = new ArrayList<>();
-        Map<Index.KeyRef, List<Candidate>> byKey = new HashMap<>();
+        List<Candidate> dropped = new ArrayList<>();
+        List<Candidate> damaged = new ArrayList<>();
+        Map<Index.KeyRef, Candidate> byKey = new HashMap<>();
         for (Candidate c : candidates) {
             report.maxSequence = Math.max(report.maxSequence, c.sequence);
             if ((c.flags & RecordHeader.FLAG_BATCH_COMMIT) != 0) {
@@ -136,12 +140,13 @@ public final class Recovery {
                     commits.put(c.sequence, BatchWriter.decodeDeletedKeys(readValue(c)));
                     commitRecords.add(c);
                 } else {
-                    report.recordsDropped++;
-                    clearPrimary(c);
+                    dropped.add(c);
                 }
                 continue;
             }
-            byKey.computeIfAbsent(new Index.KeyRef(c.key), k -> new ArrayList<>()).add(c);
+            // chain the candidates of one key through Candidate.next
+            Index.KeyRef ref = new Index.KeyRef(c.key);
+            c.next = byKey.put(ref, c);
         }
         Map<Index.KeyRef, Long> deleteBarrier = new HashMap<>();
         for (Map.Entry<Long, List<byte[]>> e : commits.entrySet()) {
@@ -149,31 +154,55 @@ public final class Recovery {
                 deleteBarrier.merge(new Index.KeyRef(k), e.getKey(), Math::max);
             }
         }
-        List<Candidate> toFinalize = new ArrayList<>();
-        for (Map.Entry<Index.KeyRef, List<Candidate>> e : byKey.entrySet()) {
-            List<Candidate> list = e.getValue();
-            list.sort(Comparator.comparingLong((Candidate c) -> c.sequence).reversed());
+        List<Candidate> winners = new ArrayList<>(byKey.size());
+        for (Map.Entry<Index.KeyRef, Candidate> e : byKey.entrySet()) {
+            List<Candidate> list = new ArrayList<>(2);
+            for (Candidate c = e.getValue(); c != null; c = c.next) {
+                list.add(c);
+            }
+            if (list.size() > 1) {
+                list.sort(Comparator.comparingLong((Candidate c) -> c.sequence).reversed());
+            }
             long barrier = deleteBarrier.getOrDefault(e.getKey(), 0L);
             Candidate winner = null;
             for (Candidate c : list) {
-                if (winner != null || c.sequence < barrier) {
+                if (c.sequence < barrier) {
                     break;
                 }
                 boolean batchOk = (c.flags & RecordHeader.FLAG_BATCH) == 0 || commits.containsKey(c.batchSequence);
-                if (batchOk && verifyData(c, continuations)) {
-                    winner = c;
+                if (!batchOk) {
+                    continue;
                 }
+                if (verifyData(c, continuations)) {
+                    winner = c;
+                    break;
+                }
+                damaged.add(c);
             }
             for (Candidate c : list) {
                 if (c == winner) {
-                    keep(c, continuations, report);
-                    if ((c.flags & RecordHeader.FLAG_BATCH) != 0) {
-                        toFinalize.add(c);
-                    }
+                    winners.add(c);
                 } else {
-                    report.recordsDropped++;
-                    clearPrimary(c);
+                    dropped.add(c);
                 }
+            }
+        }
+        for (Candidate c : winners) {
+            markUsed(c, continuations);
+        }
+        // Phase 2, check: a region closed clean must agree with its bitmaps. Nothing has been
+        // written yet, so a failure here leaves the store as it was for every later open.
+        for (Region r : regions) {
+            if (r.stateAtOpen == Superblock.STATE_CLEAN) {
+                checkBitmaps(r, spaces.get(r.id), damaged);
+            }
+        }
+        // Phase 3, repair and build: finalize committed batches (flushed before their commit
+        // records go), clear everything that lost, fill the index.
+        List<Candidate> toFinalize = new ArrayList<>();
+        for (Candidate c : winners) {
+            if ((c.flags & RecordHeader.FLAG_BATCH) != 0) {
+                toFinalize.add(c);
             }
         }
         for (Candidate c : toFinalize) {
@@ -186,18 +215,23 @@ public final class Recovery {
             clearPrimary(c);
             report.batchesFinalized++;
         }
+        for (Candidate c : dropped) {
+            clearPrimary(c);
+            report.recordsDropped++;
+        }
         for (Continuation c : continuations.values()) {
             if (!c.live) {
                 store.region(c.regionId).memory().putIntRelease(g.blockOffset(c.block), 0);
             }
         }
-        flushAll();
+        if (!dropped.isEmpty() || !commitRecords.isEmpty()) {
+            flushAll();
+        }
+        for (Candidate c : winners) {
+            index(c, report);
+        }
         for (Region r : regions) {
-            RegionSpace s = spaces.get(r.id);
-            s.rebuildFreeSets();
-            if (r.stateAtOpen == Superblock.STATE_CLEAN) {
-                checkBitmaps(r, s);
-            }
+            spaces.get(r.id).rebuildFreeSets();
         }
         report.millis = (System.nanoTime() - start) / 1_000_000;
         return report;
@@ -327,13 +361,16 @@ public final class Recovery {
         return v;
     }
 
-    private void keep(Candidate c, Map<Long, Continuation> continuations, Report report) {
+    private void markUsed(Candidate c, Map<Long, Continuation> continuations) {
         spaces.get(c.regionId).markUsed(c.block, c.extentBlocks);
         for (int i = 0; i < c.chunkCount; i++) {
             Continuation k = continuations.get(c.chunkAddresses[i]);
             k.live = true;
             spaces.get(k.regionId).markUsed(k.block, k.extentBlocks);
         }
+    }
+
+    private void index(Candidate c, Report report) {
         IndexEntry e = new IndexEntry(c.key, c.address(), c.sequence);
         synchronized (e) {
             if (index.insert(e) != null) {
@@ -364,7 +401,7 @@ public final class Recovery {
         }
     }
 
-    private void checkBitmaps(Region r, RegionSpace s) {
+    private void checkBitmaps(Region r, RegionSpace s, List<Candidate> damaged) {
         long[] rebuilt = s.usedBitmap();
         int words = Geometry.BITMAP_BYTES_PER_GROUP / 8;
         long[] onDisk = new long[words];
@@ -377,8 +414,15 @@ public final class Recovery {
                 differ += Long.bitCount(expect ^ onDisk[w]);
             }
             if (differ != 0) {
+                for (Candidate c : damaged) {
+                    if (c.regionId == r.id) {
+                        throw new DaxKVException.ChecksumMismatch(r.file + ": record for key " + Store.describeKey(c.key)
+                                + " at block " + c.block + " fails its data checksum (the region was closed clean;"
+                                + " nothing was changed)");
+                    }
+                }
                 throw new DaxKVException.Corrupt(r.file + ": group " + group + " block bitmap disagrees with the records in "
-                        + differ + " blocks although the region was closed clean");
+                        + differ + " blocks although the region was closed clean (nothing was changed)");
             }
         }
     }

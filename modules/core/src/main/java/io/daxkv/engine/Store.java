@@ -82,6 +82,8 @@ public final class Store implements AutoCloseable {
     /** Retired extents beyond which a writer reclaims in line. */
     private static final int RECLAIM_BACKLOG = 256;
     private static final String LOCK_FILE = "LOCK";
+    /** Stores open in this JVM (absolute, normalized paths). */
+    private static final Set<Path> OPEN_IN_THIS_JVM = ConcurrentHashMap.newKeySet();
 
     /** What a put requires of the key's current state. */
     public enum PutMode {
@@ -141,6 +143,9 @@ public final class Store implements AutoCloseable {
         this.io = new RecordIO(this, counters);
         Recovery recovery = new Recovery(this, regions, index);
         this.recoveryReport = recovery.run();
+        for (Region r : regions) {
+            r.markMounted();
+        }
         this.sequence = new AtomicLong(recoveryReport.maxSequence);
         liveBytes.add(recoveryReport.liveBytes);
         int windowBlocks = (int) Math.max(16, Math.min((256 << 10) / geometry.blockSizeBytes, geometry.blockCount / 64));
@@ -167,8 +172,15 @@ public final class Store implements AutoCloseable {
         }
         FileChannel lockChannel = null;
         FileLock lock = null;
+        boolean registered = false;
         List<Region> regions = new ArrayList<>();
         try {
+            if (!OPEN_IN_THIS_JVM.add(absolute.normalize())) {
+                // Checked before touching LOCK: closing any descriptor of a locked file drops
+                // this process's fcntl lock on it, which would let another process in.
+                throw new DaxKVException.Locked(absolute + ": the store is already open in this JVM");
+            }
+            registered = true;
             boolean fresh = prepareDirectory(absolute, options.createIfMissing());
             lockChannel = FileChannel.open(absolute.resolve(LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
             try {
@@ -177,7 +189,7 @@ public final class Store implements AutoCloseable {
                 lock = null;
             }
             if (lock == null) {
-                throw new DaxKVException.Locked(absolute + ": the store is open in another process (or already in this one)");
+                throw new DaxKVException.Locked(absolute + ": the store is open in another process");
             }
             Manifest manifest;
             if (fresh) {
@@ -202,9 +214,15 @@ public final class Store implements AutoCloseable {
             return new Store(absolute, options, manifest, lockChannel, lock, regions);
         } catch (IOException e) {
             closeQuietly(regions, lock, lockChannel);
+            if (registered) {
+                OPEN_IN_THIS_JVM.remove(absolute.normalize());
+            }
             throw new DaxKVException.StorageIO(absolute + ": " + e.getMessage(), e);
         } catch (RuntimeException e) {
             closeQuietly(regions, lock, lockChannel);
+            if (registered) {
+                OPEN_IN_THIS_JVM.remove(absolute.normalize());
+            }
             throw e;
         }
     }
@@ -288,6 +306,7 @@ public final class Store implements AutoCloseable {
                 manifest = m.withoutRegion(id);
                 throw e;
             }
+            r.markMounted();
             m = m.withRegion(id, Manifest.REGION_ACTIVE);
             m.write(dir);
             manifest = m;
@@ -644,11 +663,11 @@ public final class Store implements AutoCloseable {
             ops.remove(ref);
             ops.put(ref, op);
         }
-        if (ops.isEmpty()) {
-            return;
-        }
         int slot = enterWrite();
         try {
+            if (ops.isEmpty()) {
+                return;
+            }
             new BatchWriter(this, index).apply(new ArrayList<>(ops.values()));
             reclaimIfBacklogged();
         } finally {
@@ -909,6 +928,8 @@ public final class Store implements AutoCloseable {
             lockChannel.close();
         } catch (IOException e) {
             error = error == null ? new DaxKVException.StorageIO(dir + ": " + e.getMessage(), e) : error;
+        } finally {
+            OPEN_IN_THIS_JVM.remove(dir.normalize());
         }
         if (error != null) {
             throw error;

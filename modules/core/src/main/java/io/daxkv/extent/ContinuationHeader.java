@@ -21,7 +21,8 @@ import java.util.zip.CRC32C;
  */
 public final class ContinuationHeader {
 
-    public static final int MAGIC = 0x43584B44; // "DXKC"
+    /** The bytes "DXKC" in little-endian order. */
+    public static final int MAGIC = 0x434B5844;
 
     public static final int MAGIC_OFFSET = 0;
     public static final int CHUNK_INDEX_OFFSET = MAGIC_OFFSET + 4;

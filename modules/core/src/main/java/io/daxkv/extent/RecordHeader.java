@@ -33,7 +33,8 @@ import java.util.zip.CRC32C;
  */
 public final class RecordHeader {
 
-    public static final int MAGIC = 0x52584B44; // "DXKR"
+    /** The bytes "DXKR" in little-endian order. */
+    public static final int MAGIC = 0x524B5844;
     public static final int FLAG_CHAINED = 1;
     public static final int FLAG_BATCH = 2;
     public static final int FLAG_BATCH_COMMIT = 4;

@@ -14,7 +14,8 @@ import java.util.zip.CRC32C;
  *    8     4   firstBlock       first data block of the group
  *   12     4   blockCount       blocks in the group (the last may be short)
  *   16     4   bitmapCrc32c     CRC32C of the group's 4 KiB bitmap
- *   20     8   reserved, zero
+ *   20     4   reserved0, zero
+ *   24     4   reserved1, zero
  *   28     4   descCrc32c       CRC32C of (regionId, groupIndex, bytes [0, 28))
  * </pre>
  *
@@ -30,8 +31,9 @@ public final class GroupDescriptor {
     public static final int FIRST_BLOCK_OFFSET = FREE_BLOCKS_OFFSET + 4;
     public static final int BLOCK_COUNT_OFFSET = FIRST_BLOCK_OFFSET + 4;
     public static final int BITMAP_CRC_OFFSET = BLOCK_COUNT_OFFSET + 4;
-    public static final int RESERVED_OFFSET = BITMAP_CRC_OFFSET + 4;
-    public static final int CRC_OFFSET = RESERVED_OFFSET + 8;
+    public static final int RESERVED0_OFFSET = BITMAP_CRC_OFFSET + 4;
+    public static final int RESERVED1_OFFSET = RESERVED0_OFFSET + 4;
+    public static final int CRC_OFFSET = RESERVED1_OFFSET + 4;
     public static final int LENGTH = CRC_OFFSET + 4;
 
     private GroupDescriptor() {
@@ -51,7 +53,8 @@ public final class GroupDescriptor {
         m.putInt(at + FIRST_BLOCK_OFFSET, g.groupFirstBlock(group));
         m.putInt(at + BLOCK_COUNT_OFFSET, g.groupBlockCount(group));
         m.putInt(at + BITMAP_CRC_OFFSET, bitmapCrc);
-        m.putLong(at + RESERVED_OFFSET, 0);
+        m.putInt(at + RESERVED0_OFFSET, 0);
+        m.putInt(at + RESERVED1_OFFSET, 0);
         m.putInt(at + CRC_OFFSET, descriptorCrc(m, at, regionId, group));
     }
 

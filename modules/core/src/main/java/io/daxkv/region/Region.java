@@ -52,7 +52,8 @@ public final class Region implements AutoCloseable {
     }
 
     /**
-     * Creates, allocates, maps and formats a new region file. On failure the file is removed.
+     * Creates, allocates, maps and formats a new region file (state dirty, mount count 0; the
+     * store then marks it mounted). On failure the file is removed.
      *
      * @throws IOException a full disk (named as such) or another I/O failure
      */
@@ -68,7 +69,6 @@ public final class Region implements AutoCloseable {
                 GroupDescriptor.formatUninit(m, g, id, group);
             }
             m.flush(0, g.dataOffset);
-            Superblock.markMounted(m);
             return new Region(id, file, g, ch, m, Superblock.STATE_DIRTY);
         } catch (IOException | RuntimeException e) {
             ch.close();
@@ -77,7 +77,11 @@ public final class Region implements AutoCloseable {
         }
     }
 
-    /** Maps an existing region and checks its superblock and group descriptors, then marks it mounted. */
+    /**
+     * Maps an existing region and checks its superblock and group descriptors. Writes nothing:
+     * the store marks it mounted ({@link #markMounted()}) only once the whole open has succeeded,
+     * so a failed open leaves every file as it was and the next open reports the same damage.
+     */
     public static Region open(Path dir, int id, Geometry g, UUID storeUuid) throws IOException {
         Path file = dir.resolve(Manifest.regionFileName(id));
         if (!Files.exists(file)) {
@@ -96,7 +100,6 @@ public final class Region implements AutoCloseable {
             for (int group = 0; group < g.groupCount; group++) {
                 GroupDescriptor.verify(m, g, file.toString(), id, group);
             }
-            Superblock.markMounted(m);
             return new Region(id, file, g, ch, m, state);
         } catch (IOException | RuntimeException e) {
             if (m != null) {
@@ -155,6 +158,11 @@ public final class Region implements AutoCloseable {
             GroupDescriptor.write(memory, g, id, group, 0, g.groupBlockCount(group) - usedCount, (int) crc.getValue());
         }
         memory.flush(0, g.dataOffset);
+    }
+
+    /** Records a mount (state dirty, mount count + 1), flushed. */
+    public void markMounted() {
+        Superblock.markMounted(memory);
     }
 
     public void markClean() {
