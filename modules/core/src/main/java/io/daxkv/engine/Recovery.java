@@ -15,6 +15,7 @@ import io.daxkv.region.Geometry;
 import io.daxkv.region.Region;
 import io.daxkv.region.Superblock;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -74,8 +75,6 @@ public final class Recovery {
         byte[] key;
         long[] chunkAddresses;
         int[] chunkBlocks;
-        /** Next candidate of the same key (recovery groups them in a chain). */
-        Candidate next;
 
         long address() {
             return ExtentAddress.of(regionId, block);
@@ -94,15 +93,20 @@ public final class Recovery {
 
     private final Store store;
     private final List<Region> regions;
-    private final Index index;
+    private final List<IndexEntry> entries = new ArrayList<>();
     private final Geometry g;
     private final Map<Integer, RegionSpace> spaces = new HashMap<>();
+    private final CRC32C scratchCrc = new CRC32C();
 
-    Recovery(Store store, List<Region> regions, Index index) {
+    Recovery(Store store, List<Region> regions) {
         this.store = store;
         this.regions = regions;
-        this.index = index;
         this.g = store.geometry();
+    }
+
+    /** The live keys' index entries, in key order (for {@link Index#Index(List)}). */
+    List<IndexEntry> entries() {
+        return entries;
     }
 
     RegionSpace[] spaces() {
@@ -132,7 +136,7 @@ public final class Recovery {
         List<Candidate> commitRecords = new ArrayList<>();
         List<Candidate> dropped = new ArrayList<>();
         List<Candidate> damaged = new ArrayList<>();
-        Map<Index.KeyRef, Candidate> byKey = new HashMap<>();
+        List<Candidate> keyed = new ArrayList<>(candidates.size());
         for (Candidate c : candidates) {
             report.maxSequence = Math.max(report.maxSequence, c.sequence);
             if ((c.flags & RecordHeader.FLAG_BATCH_COMMIT) != 0) {
@@ -144,28 +148,34 @@ public final class Recovery {
                 }
                 continue;
             }
-            // chain the candidates of one key through Candidate.next
-            Index.KeyRef ref = new Index.KeyRef(c.key);
-            c.next = byKey.put(ref, c);
+            keyed.add(c);
         }
+        // Sorting groups the candidates of each key, newest first, and yields the winners in key
+        // order, so the ordered index is built in one linear pass. Records found in write order
+        // are mostly sorted already, which the merge sort takes in near-linear time.
+        keyed.sort((a, b) -> {
+            int byKey = Arrays.compareUnsigned(a.key, b.key);
+            return byKey != 0 ? byKey : Long.compare(b.sequence, a.sequence);
+        });
         Map<Index.KeyRef, Long> deleteBarrier = new HashMap<>();
         for (Map.Entry<Long, List<byte[]>> e : commits.entrySet()) {
             for (byte[] k : e.getValue()) {
                 deleteBarrier.merge(new Index.KeyRef(k), e.getKey(), Math::max);
             }
         }
-        List<Candidate> winners = new ArrayList<>(byKey.size());
-        for (Map.Entry<Index.KeyRef, Candidate> e : byKey.entrySet()) {
-            List<Candidate> list = new ArrayList<>(2);
-            for (Candidate c = e.getValue(); c != null; c = c.next) {
-                list.add(c);
+        List<Candidate> winners = new ArrayList<>(keyed.size());
+        List<Candidate> group = new ArrayList<>(2);
+        for (int i = 0; i < keyed.size(); ) {
+            group.clear();
+            Candidate first = keyed.get(i);
+            int j = i;
+            while (j < keyed.size() && Arrays.equals(keyed.get(j).key, first.key)) {
+                group.add(keyed.get(j++));
             }
-            if (list.size() > 1) {
-                list.sort(Comparator.comparingLong((Candidate c) -> c.sequence).reversed());
-            }
-            long barrier = deleteBarrier.getOrDefault(e.getKey(), 0L);
+            i = j;
+            long barrier = deleteBarrier.isEmpty() ? 0L : deleteBarrier.getOrDefault(new Index.KeyRef(first.key), 0L);
             Candidate winner = null;
-            for (Candidate c : list) {
+            for (Candidate c : group) {
                 if (c.sequence < barrier) {
                     break;
                 }
@@ -179,7 +189,7 @@ public final class Recovery {
                 }
                 damaged.add(c);
             }
-            for (Candidate c : list) {
+            for (Candidate c : group) {
                 if (c == winner) {
                     winners.add(c);
                 } else {
@@ -240,8 +250,23 @@ public final class Recovery {
     private void scan(Region r, List<Candidate> out, Map<Long, Continuation> continuations) {
         PersistentMemory m = r.memory();
         byte[] header = new byte[Math.max(RecordHeader.LENGTH, ContinuationHeader.LENGTH)];
+        // A region closed clean has trustworthy bitmaps (each CRC-checked here): blocks they
+        // mark free hold no live record, so whole free words are skipped unread. A dirty region
+        // is read block by block.
+        long[] diskUsed = r.stateAtOpen == Superblock.STATE_CLEAN ? diskBitmap(r) : null;
         int b = 0;
         while (b < g.blockCount) {
+            if (diskUsed != null) {
+                long word = diskUsed[b >>> 6] >>> (b & 63);
+                if (word == 0) {
+                    b = (b | 63) + 1;
+                    continue;
+                }
+                if ((word & 1) == 0) {
+                    b += Long.numberOfTrailingZeros(word);
+                    continue;
+                }
+            }
             long base = g.blockOffset(b);
             int magic = m.getInt(base);
             if (magic == RecordHeader.MAGIC) {
@@ -263,9 +288,18 @@ public final class Recovery {
         }
     }
 
+    private long[] diskBitmap(Region r) {
+        int words = Geometry.BITMAP_BYTES_PER_GROUP / 8;
+        long[] out = new long[g.groupCount * words];
+        for (int group = 0; group < g.groupCount; group++) {
+            r.readBitmap(group, out, group * words);
+        }
+        return out;
+    }
+
     private Candidate primary(Region r, PersistentMemory m, int b, long base, byte[] header) {
         m.read(base, header, 0, RecordHeader.LENGTH);
-        if (Bytes.getInt(header, RecordHeader.HEADER_CRC_OFFSET) != RecordHeader.headerCrc(header, r.id, b)) {
+        if (Bytes.getInt(header, RecordHeader.HEADER_CRC_OFFSET) != RecordHeader.headerCrc(header, r.id, b, scratchCrc)) {
             return null;
         }
         Candidate c = new Candidate();
@@ -371,12 +405,7 @@ public final class Recovery {
     }
 
     private void index(Candidate c, Report report) {
-        IndexEntry e = new IndexEntry(c.key, c.address(), c.sequence);
-        synchronized (e) {
-            if (index.insert(e) != null) {
-                throw new DaxKVException.Corrupt("recovery found key " + Store.describeKey(c.key) + " twice");
-            }
-        }
+        entries.add(new IndexEntry(c.key, c.address(), c.sequence));
         report.recordsKept++;
         report.liveBytes += c.keyLength + c.valueLength;
     }

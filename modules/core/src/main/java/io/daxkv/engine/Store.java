@@ -99,7 +99,7 @@ public final class Store implements AutoCloseable {
     private volatile Region[] regionsById;
     private final Allocator allocator;
     private final Zeroer zeroer;
-    private final Index index = new Index();
+    private final Index index;
     private final Epochs epochs = new Epochs();
     private final AtomicLong sequence;
     private final FaultCounters counters = new FaultCounters();
@@ -141,8 +141,9 @@ public final class Store implements AutoCloseable {
         }
         this.regionsById = byId;
         this.io = new RecordIO(this, counters);
-        Recovery recovery = new Recovery(this, regions, index);
+        Recovery recovery = new Recovery(this, regions);
         this.recoveryReport = recovery.run();
+        this.index = new Index(recovery.entries());
         for (Region r : regions) {
             r.markMounted();
         }

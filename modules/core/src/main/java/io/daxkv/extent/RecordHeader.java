@@ -94,11 +94,20 @@ public final class RecordHeader {
 
     /** The header CRC of {@code header[0, HEADER_CRC_OFFSET)} placed at (regionId, blockIndex). */
     public static int headerCrc(byte[] header, int regionId, int blockIndex) {
-        CRC32C crc = new CRC32C();
-        byte[] place = new byte[8];
-        Bytes.putInt(place, 0, regionId);
-        Bytes.putInt(place, 4, blockIndex);
-        crc.update(place, 0, 8);
+        return headerCrc(header, regionId, blockIndex, new CRC32C());
+    }
+
+    /** As {@link #headerCrc(byte[], int, int)}, reusing {@code crc} (reset first). */
+    public static int headerCrc(byte[] header, int regionId, int blockIndex, CRC32C crc) {
+        crc.reset();
+        crc.update(regionId);
+        crc.update(regionId >>> 8);
+        crc.update(regionId >>> 16);
+        crc.update(regionId >>> 24);
+        crc.update(blockIndex);
+        crc.update(blockIndex >>> 8);
+        crc.update(blockIndex >>> 16);
+        crc.update(blockIndex >>> 24);
         crc.update(header, 0, HEADER_CRC_OFFSET);
         return (int) crc.getValue();
     }

@@ -1,6 +1,11 @@
 package io.daxkv.index;
 
+import java.util.AbstractMap;
+import java.util.AbstractSet;
 import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import java.util.SortedMap;
 import java.util.Comparator;
 import java.util.Iterator;
 import java.util.Map;
@@ -22,8 +27,28 @@ public final class Index {
     /** Unsigned lexicographic order, shorter-is-smaller on a common prefix. */
     public static final Comparator<byte[]> ORDER = Arrays::compareUnsigned;
 
-    private final ConcurrentHashMap<KeyRef, IndexEntry> hash = new ConcurrentHashMap<>(1 << 16);
-    private final ConcurrentSkipListMap<byte[], IndexEntry> ordered = new ConcurrentSkipListMap<>(ORDER);
+    private final ConcurrentHashMap<KeyRef, IndexEntry> hash;
+    private final ConcurrentSkipListMap<byte[], IndexEntry> ordered;
+
+    /** An empty index. */
+    public Index() {
+        this(List.of());
+    }
+
+    /**
+     * An index holding {@code sortedByKey} (strictly increasing keys in {@link #ORDER}), built
+     * in linear time: the skip list from a sorted view, the hash map presized.
+     */
+    public Index(List<IndexEntry> sortedByKey) {
+        this.hash = new ConcurrentHashMap<>(Math.max(1 << 16, sortedByKey.size() * 4 / 3 + 1));
+        for (IndexEntry e : sortedByKey) {
+            hash.put(new KeyRef(e.key), e);
+        }
+        this.ordered = new ConcurrentSkipListMap<>(new SortedEntries(sortedByKey));
+        if (ordered.size() != sortedByKey.size() || hash.size() != sortedByKey.size()) {
+            throw new IllegalArgumentException("index entries must have distinct keys");
+        }
+    }
 
     public IndexEntry get(byte[] key) {
         return hash.get(new KeyRef(key));
@@ -64,6 +89,76 @@ public final class Index {
 
     public Iterable<IndexEntry> all() {
         return ordered.values();
+    }
+
+    /**
+     * A read-only sorted map over a sorted list: only what
+     * {@link ConcurrentSkipListMap#ConcurrentSkipListMap(SortedMap)} needs (comparator, size,
+     * entry iteration) to build the skip list in one pass.
+     */
+    private static final class SortedEntries extends AbstractMap<byte[], IndexEntry> implements SortedMap<byte[], IndexEntry> {
+        private final List<IndexEntry> entries;
+
+        SortedEntries(List<IndexEntry> entries) {
+            this.entries = entries;
+        }
+
+        @Override
+        public Comparator<? super byte[]> comparator() {
+            return ORDER;
+        }
+
+        @Override
+        public Set<Map.Entry<byte[], IndexEntry>> entrySet() {
+            return new AbstractSet<>() {
+                @Override
+                public Iterator<Map.Entry<byte[], IndexEntry>> iterator() {
+                    Iterator<IndexEntry> it = entries.iterator();
+                    return new Iterator<>() {
+                        @Override
+                        public boolean hasNext() {
+                            return it.hasNext();
+                        }
+
+                        @Override
+                        public Map.Entry<byte[], IndexEntry> next() {
+                            IndexEntry e = it.next();
+                            return new AbstractMap.SimpleImmutableEntry<>(e.key, e);
+                        }
+                    };
+                }
+
+                @Override
+                public int size() {
+                    return entries.size();
+                }
+            };
+        }
+
+        @Override
+        public SortedMap<byte[], IndexEntry> subMap(byte[] fromKey, byte[] toKey) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public SortedMap<byte[], IndexEntry> headMap(byte[] toKey) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public SortedMap<byte[], IndexEntry> tailMap(byte[] fromKey) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public byte[] firstKey() {
+            return entries.get(0).key;
+        }
+
+        @Override
+        public byte[] lastKey() {
+            return entries.get(entries.size() - 1).key;
+        }
     }
 
     /** A byte[] with value equality, for hash maps. */
