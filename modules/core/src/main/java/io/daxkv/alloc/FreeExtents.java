@@ -43,32 +43,47 @@ final class FreeExtents {
         if (length <= 0) {
             return;
         }
+        // refuse an overlap before changing anything
+        Map.Entry<Integer, Integer> before = byStart.floorEntry(start);
+        if (before != null && before.getKey() + before.getValue() > start) {
+            throw overlap(start, length, before);
+        }
+        Map.Entry<Integer, Integer> after = byStart.ceilingEntry(start);
+        if (after != null && after.getKey() < start + length) {
+            throw overlap(start, length, after);
+        }
         int s = start;
         int len = length;
-        Map.Entry<Integer, Integer> before = byStart.floorEntry(start - 1);
-        if (before != null) {
-            int bEnd = before.getKey() + before.getValue();
-            if (bEnd > start) {
-                throw new IllegalStateException("free extent [" + start + ", +" + length + ") overlaps [" + before.getKey()
-                        + ", +" + before.getValue() + ")");
-            }
-            if (bEnd == start) {
-                removeExact(before.getKey(), before.getValue());
-                s = before.getKey();
-                len += before.getValue();
-            }
+        if (before != null && before.getKey() + before.getValue() == start) {
+            removeExact(before.getKey(), before.getValue());
+            s = before.getKey();
+            len += before.getValue();
         }
-        Integer afterLen = byStart.get(start + length);
-        if (afterLen != null) {
-            removeExact(start + length, afterLen);
-            len += afterLen;
-        }
-        Map.Entry<Integer, Integer> overlap = byStart.ceilingEntry(s);
-        if (overlap != null && overlap.getKey() < s + len) {
-            throw new IllegalStateException("free extent [" + start + ", +" + length + ") overlaps [" + overlap.getKey()
-                    + ", +" + overlap.getValue() + ")");
+        if (after != null && after.getKey() == start + length) {
+            removeExact(after.getKey(), after.getValue());
+            len += after.getValue();
         }
         insert(s, len);
+    }
+
+    /** Whether an extent of the set ends at {@code start} or begins at {@code start + length}. */
+    boolean touches(int start, int length) {
+        Map.Entry<Integer, Integer> before = byStart.lowerEntry(start);
+        return before != null && before.getKey() + before.getValue() == start || byStart.containsKey(start + length);
+    }
+
+    /** Removes exactly the extent {@code [start, start + length)}, which must be in the set. */
+    void remove(int start, int length) {
+        Integer len = byStart.get(start);
+        if (len == null || len != length) {
+            throw new IllegalStateException("no free extent [" + start + ", +" + length + ")");
+        }
+        removeExact(start, length);
+    }
+
+    private static IllegalStateException overlap(int start, int length, Map.Entry<Integer, Integer> other) {
+        return new IllegalStateException("free extent [" + start + ", +" + length + ") overlaps [" + other.getKey()
+                + ", +" + other.getValue() + ")");
     }
 
     /**

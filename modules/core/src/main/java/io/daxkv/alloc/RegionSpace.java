@@ -3,7 +3,7 @@ package io.daxkv.alloc;
 import io.daxkv.region.Region;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The free-space state of one region.
@@ -35,10 +35,10 @@ public final class RegionSpace {
     public final int regionId;
     public final int blockCount;
     private final long[] used;
-    private final AtomicLong usedBlocks = new AtomicLong();
+    private final LongAdder usedBlocks = new LongAdder();
     private final FreeExtents zeroed = new FreeExtents();
     private final FreeExtents dirty = new FreeExtents();
-    private final AtomicLong windowedBlocks = new AtomicLong();
+    private final LongAdder windowedBlocks = new LongAdder();
     private long zeroingBlocks;
 
     /** A space whose blocks are all free and dirty (a new region, or before recovery marks used ones). */
@@ -100,18 +100,21 @@ public final class RegionSpace {
             }
             b += span;
         }
-        usedBlocks.addAndGet(n);
+        usedBlocks.add(n);
     }
 
     /** A record took {@code n} blocks from a window of this region (already marked used). */
     void windowConsumed(int n) {
-        windowedBlocks.addAndGet(-n);
+        windowedBlocks.add(-n);
     }
 
     /** Clears the bits of a freed extent and puts it in the dirty set. */
     public void free(int start, int n) {
+        if (start < 0 || n <= 0 || start + n > blockCount) {
+            throw new IllegalStateException("region " + regionId + ": free of [" + start + ", +" + n + ") out of range");
+        }
         clearCheckedBits(start, n);
-        usedBlocks.addAndGet(-n);
+        usedBlocks.add(-n);
         synchronized (this) {
             dirty.add(start, n);
         }
@@ -119,6 +122,33 @@ public final class RegionSpace {
 
     /** Takes a window of {@code want} blocks (at least {@code min}); null when none fits. Not marked used. */
     synchronized Extent takeWindow(int want, int min, int goal) {
+        Extent e = takeFromSets(want, min, goal);
+        if (e == null && demoteZeroedNextToDirty()) {
+            // a free run split between the sets (the zeroer part-way through it) serves as dirty
+            e = takeFromSets(want, min, goal);
+        }
+        return e;
+    }
+
+    /**
+     * Moves every zeroed extent that touches a dirty one into the dirty set, so runs split
+     * between the two become one (dirty) extent. Returns whether anything moved.
+     */
+    private boolean demoteZeroedNextToDirty() {
+        java.util.List<int[]> move = new java.util.ArrayList<>();
+        zeroed.forEach((start, length) -> {
+            if (dirty.touches(start, length)) {
+                move.add(new int[] {start, length});
+            }
+        });
+        for (int[] m : move) {
+            zeroed.remove(m[0], m[1]);
+            dirty.add(m[0], m[1]);
+        }
+        return !move.isEmpty();
+    }
+
+    private Extent takeFromSets(int want, int min, int goal) {
         for (int pass = 0; pass < 2; pass++) {
             FreeExtents set = pass == 0 ? zeroed : dirty;
             int start = set.take(want, goal);
@@ -128,7 +158,7 @@ public final class RegionSpace {
                 got = min;
             }
             if (start >= 0) {
-                windowedBlocks.addAndGet(got);
+                windowedBlocks.add(got);
                 return new Extent(regionId, start, got, pass == 0);
             }
         }
@@ -140,7 +170,7 @@ public final class RegionSpace {
         if (n <= 0) {
             return;
         }
-        windowedBlocks.addAndGet(-n);
+        windowedBlocks.add(-n);
         (isZeroed ? zeroed : dirty).add(start, n);
     }
 
@@ -166,11 +196,11 @@ public final class RegionSpace {
     }
 
     public long usedBlocks() {
-        return usedBlocks.get();
+        return usedBlocks.sum();
     }
 
     public long freeBlocks() {
-        return blockCount - usedBlocks.get();
+        return blockCount - usedBlocks.sum();
     }
 
     public synchronized long zeroedBlocks() {
@@ -182,7 +212,7 @@ public final class RegionSpace {
     }
 
     public long windowedBlocks() {
-        return windowedBlocks.get();
+        return windowedBlocks.sum();
     }
 
     /** Free blocks an allocation can still take without waiting for the zeroer. */
@@ -209,6 +239,7 @@ public final class RegionSpace {
         return copy;
     }
 
+    /** Clears the bits of {@code [start, start + n)}; when any was already clear, restores them all and throws. */
     private void clearCheckedBits(int start, int n) {
         int b = start;
         int end = start + n;
@@ -219,9 +250,25 @@ public final class RegionSpace {
             long mask = span == 64 ? -1L : ((1L << span) - 1) << bit;
             long before = (long) WORDS.getAndBitwiseAnd(used, word, ~mask);
             if ((before & mask) != mask) {
+                // undo: put back what this word had, and the words already cleared
+                WORDS.getAndBitwiseOr(used, word, before & mask);
+                setBits(start, b - start);
                 throw new IllegalStateException("region " + regionId + ": block "
                         + (word * 64 + Long.numberOfTrailingZeros(~before & mask)) + " freed while free (double free)");
             }
+            b += span;
+        }
+    }
+
+    private void setBits(int start, int n) {
+        int b = start;
+        int end = start + n;
+        while (b < end) {
+            int word = b >>> 6;
+            int bit = b & 63;
+            int span = Math.min(64 - bit, end - b);
+            long mask = span == 64 ? -1L : ((1L << span) - 1) << bit;
+            WORDS.getAndBitwiseOr(used, word, mask);
             b += span;
         }
     }
