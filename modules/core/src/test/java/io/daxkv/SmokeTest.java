@@ -23,13 +23,13 @@ class SmokeTest {
             assertEquals(0, kv.get(b("b")).length);
             assertNull(kv.get(b("zz")));
             assertTrue(kv.delete(b("a")));
-            System.out.println(kv.stats());
+
         }
         try (DaxKV kv = DaxKV.open(dir.resolve("s"), o)) {
             assertNull(kv.get(b("a")));
             assertEquals(0, kv.get(b("b")).length);
             assertEquals(3 << 20, kv.get(b("c")).length);
-            System.out.println(kv.stats());
+
         }
     }
 }

@@ -3,7 +3,6 @@ package io.daxkv.engine;
 import io.daxkv.Cursor;
 import io.daxkv.DaxKVException;
 import io.daxkv.Entry;
-import io.daxkv.index.Index;
 import io.daxkv.index.IndexEntry;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
@@ -19,9 +18,9 @@ final class CursorImpl implements Cursor {
     private Entry next;
     private boolean closed;
 
-    CursorImpl(Store store, Index index, byte[] from, byte[] to) {
+    CursorImpl(Store store, Iterator<IndexEntry> entries) {
         this.store = store;
-        this.entries = index.range(from, to);
+        this.entries = entries;
     }
 
     @Override

@@ -234,9 +234,9 @@ public final class Recovery {
                 store.region(c.regionId).memory().putIntRelease(g.blockOffset(c.block), 0);
             }
         }
-        if (!dropped.isEmpty() || !commitRecords.isEmpty()) {
-            flushAll();
-        }
+        // Always: clears made by the previous run may still sit in the page cache (a process
+        // crash); they must be durable before new writes take sequences above the live ones.
+        flushAll();
         for (Candidate c : winners) {
             index(c, report);
         }

@@ -539,10 +539,14 @@ public final class Store implements AutoCloseable {
         allocator.free(e.regionId, e.firstBlock, e.blockCount);
     }
 
-    /** Clears a superseded record's magic and queues its extents for reclamation. */
+    /**
+     * Clears a superseded record's magic and queues its extents for reclamation. SYNC flushes the
+     * clear too: otherwise, after a power failure, this older version could outlive a later
+     * durable delete of the key. (ASYNC: the flusher makes it durable within the interval.)
+     */
     private void retire(long address) {
         Extent[] extents = io.extentsOf(address);
-        io.clear(address, false);
+        io.clear(address, syncWrites());
         retireExtents(extents);
     }
 
@@ -646,7 +650,10 @@ public final class Store implements AutoCloseable {
         }
         int slot = enter();
         exit(slot);
-        return new CursorImpl(this, index, fromInclusive.clone(), toExclusive == null ? null : toExclusive.clone());
+        if (toExclusive != null && Arrays.compareUnsigned(fromInclusive, toExclusive) >= 0) {
+            return new CursorImpl(this, java.util.Collections.emptyIterator());
+        }
+        return new CursorImpl(this, index.range(fromInclusive.clone(), toExclusive == null ? null : toExclusive.clone()));
     }
 
     // --------------------------------------------------------------------------------- batch
