@@ -105,13 +105,15 @@ public final class Allocator {
         for (;;) {
             RegionSpace[] snapshot = spaces;
             int goal = w.space == null ? 0 : w.end;
-            for (RegionSpace s : ordered(snapshot, w.space)) {
-                Extent e = s.takeWindow(n, n, s == w.space ? goal : 0);
-                if (e != null) {
-                    s.markUsed(e.firstBlock, n);
-                    s.windowConsumed(n);
-                    wakeZeroer();
-                    return e;
+            for (int pass = 0; pass < 2; pass++) {
+                for (RegionSpace s : ordered(snapshot, w.space)) {
+                    Extent e = s.takeWindow(n, n, s == w.space ? goal : 0, pass == 1);
+                    if (e != null) {
+                        s.markUsed(e.firstBlock, n);
+                        s.windowConsumed(n);
+                        wakeZeroer();
+                        return e;
+                    }
                 }
             }
             grow(snapshot);
@@ -127,19 +129,30 @@ public final class Allocator {
         w.space = null;
         for (;;) {
             RegionSpace[] snapshot = spaces;
-            for (RegionSpace s : ordered(snapshot, previous)) {
-                Extent e = s.takeWindow(windowBlocks, n, s == previous ? goal : 0);
-                if (e != null) {
-                    windowRefills.increment();
-                    w.space = s;
-                    w.next = e.firstBlock + n;
-                    w.end = e.firstBlock + e.blockCount;
-                    w.zeroed = e.preZeroed;
-                    s.markUsed(e.firstBlock, n);
-                    s.windowConsumed(n);
-                    wakeZeroer();
-                    return new Extent(s.regionId, e.firstBlock, n, e.preZeroed);
+            // a whole window from any region, else a short one, else (before growing) a short
+            // one from runs split between the zeroed and dirty sets
+            Extent e = null;
+            RegionSpace s = null;
+            for (int pass = 0; pass < 3 && e == null; pass++) {
+                int min = pass == 0 ? windowBlocks : n;
+                for (RegionSpace candidate : ordered(snapshot, previous)) {
+                    e = candidate.takeWindow(windowBlocks, min, candidate == previous ? goal : 0, pass == 2);
+                    if (e != null) {
+                        s = candidate;
+                        break;
+                    }
                 }
+            }
+            if (e != null) {
+                windowRefills.increment();
+                w.space = s;
+                w.next = e.firstBlock + n;
+                w.end = e.firstBlock + e.blockCount;
+                w.zeroed = e.preZeroed;
+                s.markUsed(e.firstBlock, n);
+                s.windowConsumed(n);
+                wakeZeroer();
+                return new Extent(s.regionId, e.firstBlock, n, e.preZeroed);
             }
             grow(snapshot);
         }

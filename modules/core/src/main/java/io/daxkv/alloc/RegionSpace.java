@@ -38,6 +38,14 @@ public final class RegionSpace {
     private final LongAdder usedBlocks = new LongAdder();
     private final FreeExtents zeroed = new FreeExtents();
     private final FreeExtents dirty = new FreeExtents();
+    static final int SMALL_MAX_BLOCKS = 64;
+    /**
+     * Recently freed small extents (at most {@link #SMALL_MAX_BLOCKS}), dirty, kept by exact
+     * length in stacks: a record-sized free and a record-sized reuse are O(1), where inserting
+     * a million scattered holes into the coalescing tree cost two thirds of a random-overwrite
+     * workload. They join the tree (and coalesce) only when a request finds nothing else.
+     */
+    private final SmallFree small = new SmallFree();
     private final LongAdder windowedBlocks = new LongAdder();
     private long zeroingBlocks;
 
@@ -116,14 +124,22 @@ public final class RegionSpace {
         clearCheckedBits(start, n);
         usedBlocks.add(-n);
         synchronized (this) {
-            dirty.add(start, n);
+            if (n <= SMALL_MAX_BLOCKS) {
+                small.push(start, n);
+            } else {
+                dirty.add(start, n);
+            }
         }
     }
 
-    /** Takes a window of {@code want} blocks (at least {@code min}); null when none fits. Not marked used. */
-    synchronized Extent takeWindow(int want, int min, int goal) {
+    /**
+     * Takes a window of {@code want} blocks (at least {@code min}); null when none fits. Not
+     * marked used. With {@code joinSplitRuns} (the last try before the store grows), free runs
+     * split between the zeroed and dirty sets are joined first: that walks every zeroed extent.
+     */
+    synchronized Extent takeWindow(int want, int min, int goal, boolean joinSplitRuns) {
         Extent e = takeFromSets(want, min, goal);
-        if (e == null && demoteZeroedNextToDirty()) {
+        if (e == null && joinSplitRuns && demoteZeroedNextToDirty()) {
             // a free run split between the sets (the zeroer part-way through it) serves as dirty
             e = takeFromSets(want, min, goal);
         }
@@ -135,6 +151,7 @@ public final class RegionSpace {
      * between the two become one (dirty) extent. Returns whether anything moved.
      */
     private boolean demoteZeroedNextToDirty() {
+        boolean drained = small.drainInto(dirty);
         java.util.List<int[]> move = new java.util.ArrayList<>();
         zeroed.forEach((start, length) -> {
             if (dirty.touches(start, length)) {
@@ -145,21 +162,31 @@ public final class RegionSpace {
             zeroed.remove(m[0], m[1]);
             dirty.add(m[0], m[1]);
         }
-        return !move.isEmpty();
+        return drained || !move.isEmpty();
     }
 
+    /**
+     * A full window from the zeroed set, else from the dirty set; only then {@code min} blocks
+     * (zeroed first). Whole windows come from large free extents, so small holes left by frees
+     * are used when no large extent is left (or by requests of about their size).
+     */
     private Extent takeFromSets(int want, int min, int goal) {
-        for (int pass = 0; pass < 2; pass++) {
-            FreeExtents set = pass == 0 ? zeroed : dirty;
-            int start = set.take(want, goal);
-            int got = want;
-            if (start < 0 && min < want) {
-                start = set.take(min, goal);
-                got = min;
+        int[] sizes = min < want ? new int[] {want, min} : new int[] {want};
+        for (int size : sizes) {
+            for (int pass = 0; pass < 2; pass++) {
+                FreeExtents set = pass == 0 ? zeroed : dirty;
+                int start = set.take(size, goal);
+                if (start >= 0) {
+                    windowedBlocks.add(size);
+                    return new Extent(regionId, start, size, pass == 0);
+                }
             }
-            if (start >= 0) {
-                windowedBlocks.add(got);
-                return new Extent(regionId, start, got, pass == 0);
+            if (size <= SMALL_MAX_BLOCKS) {
+                int start = small.take(size);
+                if (start >= 0) {
+                    windowedBlocks.add(size);
+                    return new Extent(regionId, start, size, false);
+                }
             }
         }
         return null;
@@ -174,9 +201,21 @@ public final class RegionSpace {
         (isZeroed ? zeroed : dirty).add(start, n);
     }
 
-    /** For the zeroer: up to {@code max} dirty blocks, or null. */
+    /**
+     * For the zeroer: {@code max} dirty blocks cut from an extent at least that long (where the
+     * next windows come from) or, when {@code large} is false, up to {@code max} from the lowest
+     * extent; null when there is none.
+     */
     synchronized int[] takeDirty(int max) {
-        int[] e = dirty.takeLowest(max);
+        return takeDirty(max, false);
+    }
+
+    synchronized int[] takeDirty(int max, boolean large) {
+        int start = large ? dirty.take(max, 0) : -1;
+        int[] e = start >= 0 ? new int[] {start, max} : large ? null : dirty.takeLowest(max);
+        if (e == null && !large) {
+            e = small.takeUpTo(max);
+        }
         if (e != null) {
             zeroingBlocks += e[1];
         }
@@ -208,7 +247,7 @@ public final class RegionSpace {
     }
 
     public synchronized long dirtyBlocks() {
-        return dirty.totalBlocks();
+        return dirty.totalBlocks() + small.totalBlocks();
     }
 
     public long windowedBlocks() {
@@ -217,13 +256,14 @@ public final class RegionSpace {
 
     /** Free blocks an allocation can still take without waiting for the zeroer. */
     synchronized long takeableBlocks() {
-        return zeroed.totalBlocks() + dirty.totalBlocks();
+        return zeroed.totalBlocks() + dirty.totalBlocks() + small.totalBlocks();
     }
 
     /** Free-extent size histogram over both sets (index k: extents of [2^k, 2^(k+1)) blocks). */
     public synchronized long[] freeExtentHistogram() {
         long[] a = zeroed.histogram();
         long[] b = dirty.histogram();
+        small.addHistogram(b);
         for (int i = 0; i < a.length; i++) {
             a[i] += b[i];
         }

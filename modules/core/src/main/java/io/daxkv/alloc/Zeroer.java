@@ -78,24 +78,33 @@ public final class Zeroer implements AutoCloseable {
         if (!zeroing || allocator.zeroedBlocks() >= poolTargetBlocks) {
             return false;
         }
-        for (RegionSpace s : spaces) {
-            Geometry g = s.region.geometry;
-            int[] e = s.takeDirty(Math.max(1, CHUNK_BYTES / g.blockSizeBytes));
-            if (e == null) {
-                continue;
+        // large extents in any region first: the writers' next windows come from them
+        for (int pass = 0; pass < 2; pass++) {
+            for (RegionSpace s : spaces) {
+                if (zeroOne(s, pass == 0)) {
+                    return true;
+                }
             }
-            PersistentMemory m = s.region.memory();
-            try {
-                m.zero(g.blockOffset(e[0]), (long) e[1] * g.blockSizeBytes);
-            } catch (RuntimeException | Error failed) {
-                s.zeroingFailed(e[0], e[1]);
-                throw failed;
-            }
-            s.zeroedDone(e[0], e[1]);
-            blocksZeroed.add(e[1]);
-            return true;
         }
         return false;
+    }
+
+    private boolean zeroOne(RegionSpace s, boolean large) {
+        Geometry g = s.region.geometry;
+        int[] e = s.takeDirty(Math.max(1, CHUNK_BYTES / g.blockSizeBytes), large);
+        if (e == null) {
+            return false;
+        }
+        PersistentMemory m = s.region.memory();
+        try {
+            m.zero(g.blockOffset(e[0]), (long) e[1] * g.blockSizeBytes);
+        } catch (RuntimeException | Error failed) {
+            s.zeroingFailed(e[0], e[1]);
+            throw failed;
+        }
+        s.zeroedDone(e[0], e[1]);
+        blocksZeroed.add(e[1]);
+        return true;
     }
 
     /** Stops the thread and waits for it. Idempotent. */

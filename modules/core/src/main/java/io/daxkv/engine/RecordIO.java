@@ -312,6 +312,54 @@ final class RecordIO {
         return value;
     }
 
+    /** {@link #readInto}'s answer when the magic is gone (superseded or deleted under us). */
+    static final int GONE_LENGTH = Integer.MIN_VALUE;
+
+    /**
+     * Copies the value of the record at {@code address} into {@code dst} at its position when it
+     * fits in {@code dst.remaining()} (advancing it), verifying the CRC over what was copied;
+     * copies nothing when it does not fit. Returns the value length, or {@link #GONE_LENGTH}.
+     */
+    int readInto(long address, byte[] key, boolean verify, ByteBuffer dst) {
+        Geometry g = store.geometry();
+        PersistentMemory m = store.region(ExtentAddress.regionId(address)).memory();
+        long base = g.blockOffset(ExtentAddress.blockIndex(address));
+        if (m.getIntAcquire(base + RecordHeader.MAGIC_OFFSET) != RecordHeader.MAGIC) {
+            return GONE_LENGTH;
+        }
+        long valueLength = m.getLong(base + RecordHeader.VALUE_LENGTH_OFFSET);
+        int flags = Bytes16.flags(m, base);
+        if ((flags & RecordHeader.FLAG_CHAINED) != 0 || valueLength > dst.remaining()) {
+            if (valueLength > dst.remaining() && valueLength >= 0 && valueLength <= Store.MAX_VALUE_BYTES) {
+                return (int) valueLength;
+            }
+            byte[] v = read(address, key, verify);
+            if (v == GONE) {
+                return GONE_LENGTH;
+            }
+            dst.put(v);
+            return v.length;
+        }
+        int keyLength = m.getInt(base + RecordHeader.KEY_LENGTH_OFFSET);
+        if (keyLength != key.length || valueLength < 0 || !m.contentEquals(base + RecordHeader.keyOffset(), key, 0, keyLength)) {
+            throw mismatch(key, address, "the record there holds another key");
+        }
+        int start = dst.position();
+        m.read(base + RecordHeader.valueOffset(keyLength, 0), dst, (int) valueLength);
+        if (verify) {
+            CRC32C crc = new CRC32C();
+            crc.update(key, 0, keyLength);
+            ByteBuffer copied = dst.duplicate();
+            copied.position(start).limit(start + (int) valueLength);
+            crc.update(copied);
+            if ((int) crc.getValue() != m.getInt(base + RecordHeader.DATA_CRC_OFFSET)) {
+                dst.position(start);
+                throw mismatch(key, address, "CRC32C mismatch");
+            }
+        }
+        return (int) valueLength;
+    }
+
     private static DaxKVException.ChecksumMismatch mismatch(byte[] key, long address, String why) {
         return new DaxKVException.ChecksumMismatch("record for key " + Store.describeKey(key) + " at "
                 + ExtentAddress.toString(address) + " is damaged: " + why);

@@ -248,6 +248,9 @@ public final class Recovery {
     }
 
     private void scan(Region r, List<Candidate> out, Map<Long, Continuation> continuations) {
+        if (r.created) {
+            return; // formatted by this open: nothing to find, and reading it would fault in every page
+        }
         PersistentMemory m = r.memory();
         byte[] header = new byte[Math.max(RecordHeader.LENGTH, ContinuationHeader.LENGTH)];
         // A region closed clean has trustworthy bitmaps (each CRC-checked here): blocks they

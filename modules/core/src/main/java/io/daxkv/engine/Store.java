@@ -591,15 +591,33 @@ public final class Store implements AutoCloseable {
         }
     }
 
+    /** Copies the value straight from the mapping into {@code dst} when it fits; see DaxKV#get(byte[], ByteBuffer). */
     public int get(byte[] key, ByteBuffer dst) {
-        byte[] v = get(key);
-        if (v == null) {
-            return -1;
+        checkKey(key);
+        int slot = enter();
+        try {
+            IndexEntry e = index.get(key);
+            if (e == null) {
+                return -1;
+            }
+            for (int attempt = 0; ; attempt++) {
+                long address = e.address;
+                if (e.removed) {
+                    return -1;
+                }
+                int n = io.readInto(address, e.key, options.verifyOnRead(), dst);
+                if (n != RecordIO.GONE_LENGTH) {
+                    return n;
+                }
+                if (e.address == address && !e.removed && attempt > 1000) {
+                    throw new DaxKVException.Corrupt("record for key " + describeKey(e.key) + " at "
+                            + ExtentAddress.toString(address) + " has no header although the index points at it");
+                }
+                Thread.onSpinWait();
+            }
+        } finally {
+            exit(slot);
         }
-        if (v.length <= dst.remaining()) {
-            dst.put(v);
-        }
-        return v.length;
     }
 
     // -------------------------------------------------------------------------------- delete

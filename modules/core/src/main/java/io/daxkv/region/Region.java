@@ -37,14 +37,18 @@ public final class Region implements AutoCloseable {
     private final PersistentMemory memory;
     /** Superblock state found at open: clean or dirty (always dirty for a new region). */
     public final int stateAtOpen;
+    /** True when this open created the file: it holds no records, so recovery need not read it. */
+    public final boolean created;
 
-    private Region(int id, Path file, Geometry geometry, FileChannel channel, PersistentMemory memory, int stateAtOpen) {
+    private Region(int id, Path file, Geometry geometry, FileChannel channel, PersistentMemory memory, int stateAtOpen,
+                   boolean created) {
         this.id = id;
         this.file = file;
         this.geometry = geometry;
         this.channel = channel;
         this.memory = memory;
         this.stateAtOpen = stateAtOpen;
+        this.created = created;
     }
 
     public PersistentMemory memory() {
@@ -69,7 +73,7 @@ public final class Region implements AutoCloseable {
                 GroupDescriptor.formatUninit(m, g, id, group);
             }
             m.flush(0, g.dataOffset);
-            return new Region(id, file, g, ch, m, Superblock.STATE_DIRTY);
+            return new Region(id, file, g, ch, m, Superblock.STATE_DIRTY, true);
         } catch (IOException | RuntimeException e) {
             ch.close();
             Files.deleteIfExists(file);
@@ -100,7 +104,7 @@ public final class Region implements AutoCloseable {
             for (int group = 0; group < g.groupCount; group++) {
                 GroupDescriptor.verify(m, g, file.toString(), id, group);
             }
-            return new Region(id, file, g, ch, m, state);
+            return new Region(id, file, g, ch, m, state, false);
         } catch (IOException | RuntimeException e) {
             if (m != null) {
                 m.close();
