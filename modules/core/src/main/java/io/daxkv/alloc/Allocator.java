@@ -36,11 +36,19 @@ public final class Allocator {
         int next;
         int end;
         boolean zeroed;
+        /**
+         * Refills left before asking for a whole window again, after one could not be had
+         * (free space only in holes): meanwhile extents come straight from the holes.
+         */
+        int shortRefills;
 
         int remaining() {
             return space == null ? 0 : end - next;
         }
     }
+
+    /** How many allocations go straight to the holes after a whole window could not be had. */
+    private static final int SHORT_REFILLS = 64;
 
     private final Grower grower;
     private final int windowBlocks;
@@ -48,6 +56,8 @@ public final class Allocator {
     private volatile RegionSpace[] spaces;
     private final ThreadLocal<Window> windows = ThreadLocal.withInitial(Window::new);
     private volatile Thread zeroerThread;
+    /** Racy on purpose: a lost update only means one extra or one fewer wake-up. */
+    private long lastWakeNanos;
     private final LongAdder windowRefills = new LongAdder();
 
     public Allocator(RegionSpace[] spaces, int windowBlocks, Grower grower) {
@@ -98,6 +108,13 @@ public final class Allocator {
         if (n > windowBlocks / 2) {
             return allocateDirect(n, w);
         }
+        if (w.shortRefills > 0 && w.space != null) {
+            w.shortRefills--;
+            Extent e = w.space.takeSmall(n);
+            if (e != null) {
+                return e;
+            }
+        }
         return refillAndAllocate(n, w);
     }
 
@@ -145,6 +162,7 @@ public final class Allocator {
             }
             if (e != null) {
                 windowRefills.increment();
+                w.shortRefills = e.blockCount < windowBlocks ? SHORT_REFILLS : 0;
                 w.space = s;
                 w.next = e.firstBlock + n;
                 w.end = e.firstBlock + e.blockCount;
@@ -209,9 +227,12 @@ public final class Allocator {
         return i == all.length ? out : all;
     }
 
+    /** Wakes the zeroer, at most once per millisecond (an unpark is a system call). */
     private void wakeZeroer() {
         Thread t = zeroerThread;
-        if (t != null) {
+        long now = System.nanoTime();
+        if (t != null && now - lastWakeNanos > 1_000_000) {
+            lastWakeNanos = now;
             java.util.concurrent.locks.LockSupport.unpark(t);
         }
     }

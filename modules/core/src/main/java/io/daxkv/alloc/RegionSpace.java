@@ -102,7 +102,7 @@ public final class RegionSpace {
                 // undo what this call set, then fail loudly: a block handed out twice
                 long mine = mask & ~before;
                 WORDS.getAndBitwiseAnd(used, word, ~mine);
-                clearBits(start, b - start);
+                forceBits(start, b - start, false);
                 throw new IllegalStateException("region " + regionId + ": block "
                         + (word * 64 + Long.numberOfTrailingZeros(before & mask)) + " handed out twice");
             }
@@ -190,6 +190,19 @@ public final class RegionSpace {
             }
         }
         return null;
+    }
+
+    /** {@code n} blocks from the small-hole stacks, marked used; null when there is none. */
+    synchronized Extent takeSmall(int n) {
+        if (n > SMALL_MAX_BLOCKS) {
+            return null;
+        }
+        int start = small.take(n);
+        if (start < 0) {
+            return null;
+        }
+        markUsed(start, n);
+        return new Extent(regionId, start, n, false);
     }
 
     /** Returns the unused tail of a window. */
@@ -292,7 +305,7 @@ public final class RegionSpace {
             if ((before & mask) != mask) {
                 // undo: put back what this word had, and the words already cleared
                 WORDS.getAndBitwiseOr(used, word, before & mask);
-                setBits(start, b - start);
+                forceBits(start, b - start, true);
                 throw new IllegalStateException("region " + regionId + ": block "
                         + (word * 64 + Long.numberOfTrailingZeros(~before & mask)) + " freed while free (double free)");
             }
@@ -300,28 +313,19 @@ public final class RegionSpace {
         }
     }
 
-    private void setBits(int start, int n) {
+    /** Sets ({@code set}) or clears every bit of {@code [start, start + n)}, unchecked (undo paths). */
+    private void forceBits(int start, int n, boolean set) {
         int b = start;
         int end = start + n;
         while (b < end) {
-            int word = b >>> 6;
             int bit = b & 63;
             int span = Math.min(64 - bit, end - b);
             long mask = span == 64 ? -1L : ((1L << span) - 1) << bit;
-            WORDS.getAndBitwiseOr(used, word, mask);
-            b += span;
-        }
-    }
-
-    private void clearBits(int start, int n) {
-        int b = start;
-        int end = start + n;
-        while (b < end) {
-            int word = b >>> 6;
-            int bit = b & 63;
-            int span = Math.min(64 - bit, end - b);
-            long mask = span == 64 ? -1L : ((1L << span) - 1) << bit;
-            WORDS.getAndBitwiseAnd(used, word, ~mask);
+            if (set) {
+                WORDS.getAndBitwiseOr(used, b >>> 6, mask);
+            } else {
+                WORDS.getAndBitwiseAnd(used, b >>> 6, ~mask);
+            }
             b += span;
         }
     }

@@ -78,12 +78,12 @@ public final class Zeroer implements AutoCloseable {
         if (!zeroing || allocator.zeroedBlocks() >= poolTargetBlocks) {
             return false;
         }
-        // large extents in any region first: the writers' next windows come from them
-        for (int pass = 0; pass < 2; pass++) {
-            for (RegionSpace s : spaces) {
-                if (zeroOne(s, pass == 0)) {
-                    return true;
-                }
+        // Only large extents, in any region: the writers' next windows come from them. Small
+        // holes stay dirty: a record written into one covers it but for its padding, which the
+        // fault path zeroes, so zeroing them here would be work done twice.
+        for (RegionSpace s : spaces) {
+            if (zeroOne(s, true)) {
+                return true;
             }
         }
         return false;

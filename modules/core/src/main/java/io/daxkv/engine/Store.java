@@ -104,6 +104,7 @@ public final class Store implements AutoCloseable {
     private final FaultCounters counters = new FaultCounters();
     private final RecordIO io;
     private final LongAdder liveBytes = new LongAdder();
+    private final ConcurrentLinkedQueue<Superseded> superseded = new ConcurrentLinkedQueue<>();
     private final ConcurrentLinkedQueue<Retired> retired = new ConcurrentLinkedQueue<>();
     private final LongAdder retiredCount = new LongAdder();
     private final ReentrantLock reclaimLock = new ReentrantLock();
@@ -114,6 +115,17 @@ public final class Store implements AutoCloseable {
     private volatile boolean closed;
     private volatile Throwable failure;
     private volatile Throwable backgroundError;
+
+    /** A record unlinked from the index whose magic is not cleared yet. */
+    private static final class Superseded {
+        final long epoch;
+        final long address;
+
+        Superseded(long epoch, long address) {
+            this.epoch = epoch;
+            this.address = address;
+        }
+    }
 
     private static final class Retired {
         final long epoch;
@@ -540,14 +552,31 @@ public final class Store implements AutoCloseable {
     }
 
     /**
-     * Clears a superseded record's magic and queues its extents for reclamation. SYNC flushes the
-     * clear too: otherwise, after a power failure, this older version could outlive a later
-     * durable delete of the key. (ASYNC: the flusher makes it durable within the interval.)
+     * Queues a superseded record to have its magic cleared and its extents reclaimed. The writer
+     * does not touch the old record's page: clearing it there cost a write-protect fault per
+     * overwrite (the page is usually clean after the last flush). The flusher thread clears
+     * queued records every few milliseconds ({@link #clearSuperseded()}); until then the old
+     * record is intact on disk, which recovery resolves by sequence, and its blocks are not free.
+     * A delete clears every queued record first, so no older version can outlive it.
      */
     private void retire(long address) {
-        Extent[] extents = io.extentsOf(address);
-        io.clear(address, syncWrites());
-        retireExtents(extents);
+        superseded.add(new Superseded(epochs.current(), address));
+        retiredCount.increment(); // counted from here until its extents are freed
+    }
+
+    /**
+     * Clears the magic of every queued superseded record (SYNC: flushed, so an older version
+     * cannot outlive a later durable delete after a power failure) and hands its extents to
+     * epoch reclamation, tagged with the epoch of its unlink.
+     */
+    void clearSuperseded() {
+        synchronized (superseded) {
+            for (Superseded r; (r = superseded.poll()) != null; ) {
+                Extent[] extents = io.extentsOf(r.address);
+                io.clear(r.address, syncWrites());
+                retired.add(new Retired(r.epoch, extents));
+            }
+        }
     }
 
     void retireExtents(Extent[] extents) {
@@ -653,6 +682,8 @@ public final class Store implements AutoCloseable {
             address = e.address;
         }
         liveBytes.add(-recordBytes(address));
+        // older versions of this key first: once the delete's own clear is durable, none may remain
+        clearSuperseded();
         Extent[] extents = io.extentsOf(address);
         io.clear(address, sync);
         retireExtents(extents);
@@ -760,6 +791,7 @@ public final class Store implements AutoCloseable {
             return;
         }
         try {
+            clearSuperseded();
             // Only extents retired before this advance may go: a reader that pinned after the
             // slot scan below cannot be seen by it, but it also cannot have found an extent
             // unlinked before the advance.
@@ -963,6 +995,7 @@ public final class Store implements AutoCloseable {
     }
 
     private void reclaimAllAfterClose() {
+        clearSuperseded();
         for (Retired r; (r = retired.poll()) != null; ) {
             retiredCount.decrement();
             for (Extent e : r.extents) {
