@@ -54,11 +54,13 @@ import java.util.stream.Stream;
  * <ul>
  *   <li><b>put</b>: allocate (thread window, pre-zeroed first) → write key, value, padding →
  *       header, magic last (release) → SYNC: flush → publish under the key's entry monitor,
- *       highest sequence wins → clear the old record's magic → retire its extents.</li>
+ *       highest sequence wins → queue the old record: the flusher thread clears its magic
+ *       within ~10 ms and hands its extents to epoch reclamation.</li>
  *   <li><b>get</b>: pin an epoch → hash index → read header (acquire), key, value → CRC →
  *       unpin. A cleared magic means the record was superseded under us: read the entry again.</li>
- *   <li><b>delete</b>: under the entry monitor mark it removed, unlink, clear the magic (SYNC:
- *       flushed), retire the extents.</li>
+ *   <li><b>delete</b>: under the entry monitor mark it removed, unlink; clear every queued
+ *       superseded record (so no older version of the key survives it), then its own magic
+ *       (SYNC: flushed), retire the extents.</li>
  * </ul>
  *
  * <h2>Concurrency</h2>
