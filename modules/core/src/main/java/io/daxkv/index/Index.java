@@ -27,7 +27,7 @@ public final class Index {
     /** Unsigned lexicographic order, shorter-is-smaller on a common prefix. */
     public static final Comparator<byte[]> ORDER = Arrays::compareUnsigned;
 
-    private final ConcurrentHashMap<KeyRef, IndexEntry> hash;
+    private final ConcurrentHashMap<Object, IndexEntry> hash;
     private final ConcurrentSkipListMap<byte[], IndexEntry> ordered;
 
     /** An empty index. */
@@ -42,7 +42,7 @@ public final class Index {
     public Index(List<IndexEntry> sortedByKey) {
         this.hash = new ConcurrentHashMap<>(Math.max(1 << 16, sortedByKey.size() * 4 / 3 + 1));
         for (IndexEntry e : sortedByKey) {
-            hash.put(new KeyRef(e.key), e);
+            hash.put(e, e);
         }
         this.ordered = new ConcurrentSkipListMap<>(new SortedEntries(sortedByKey));
         if (ordered.size() != sortedByKey.size() || hash.size() != sortedByKey.size()) {
@@ -59,7 +59,7 @@ public final class Index {
      * entry that was already there, or null when this one went in.
      */
     public IndexEntry insert(IndexEntry entry) {
-        IndexEntry prior = hash.putIfAbsent(new KeyRef(entry.key), entry);
+        IndexEntry prior = hash.putIfAbsent(entry, entry);
         if (prior == null) {
             ordered.put(entry.key, entry);
         }
@@ -68,7 +68,7 @@ public final class Index {
 
     /** Removes {@code entry}; the caller holds its monitor and has set {@code removed}. */
     public void unlink(IndexEntry entry) {
-        hash.remove(new KeyRef(entry.key), entry);
+        hash.remove(entry, entry);
         ordered.remove(entry.key, entry);
     }
 
@@ -171,8 +171,12 @@ public final class Index {
             this.hash = Arrays.hashCode(bytes);
         }
 
+        /** Equal to a KeyRef or an {@link IndexEntry} with the same key bytes. */
         @Override
         public boolean equals(Object o) {
+            if (o instanceof IndexEntry) {
+                return ((IndexEntry) o).hash == hash && Arrays.equals(((IndexEntry) o).key, bytes);
+            }
             return o instanceof KeyRef && ((KeyRef) o).hash == hash && Arrays.equals(((KeyRef) o).bytes, bytes);
         }
 
