@@ -114,7 +114,7 @@ public final class Zeroer implements AutoCloseable {
         LockSupport.unpark(thread);
         if (thread.isAlive() && thread != Thread.currentThread()) {
             try {
-                thread.join(10_000);
+                thread.join() /* never unmap under a background thread */;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }

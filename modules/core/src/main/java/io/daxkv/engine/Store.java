@@ -952,7 +952,7 @@ public final class Store implements AutoCloseable {
         zeroer.close();
         LockSupport.unpark(flusher);
         try {
-            flusher.join(10_000);
+            flusher.join() /* never unmap under a background thread */;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
