@@ -114,7 +114,8 @@ public final class Zeroer implements AutoCloseable {
         LockSupport.unpark(thread);
         if (thread.isAlive() && thread != Thread.currentThread()) {
             try {
-                thread.join() /* never unmap under a background thread */;
+                // no time limit: never unmap under a thread still flushing or zeroing
+                thread.join();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }

@@ -952,7 +952,8 @@ public final class Store implements AutoCloseable {
         zeroer.close();
         LockSupport.unpark(flusher);
         try {
-            flusher.join() /* never unmap under a background thread */;
+            // no time limit: never unmap under a thread still flushing or zeroing
+            flusher.join();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
