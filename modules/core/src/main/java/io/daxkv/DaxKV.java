@@ -1,5 +1,6 @@
 package io.daxkv;
 
+import io.daxkv.engine.Limits;
 import io.daxkv.engine.Store;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
@@ -30,9 +31,9 @@ import java.util.Objects;
 public final class DaxKV implements AutoCloseable {
 
     /** Longest key, in bytes. */
-    public static final int MAX_KEY_BYTES = Store.MAX_KEY_BYTES;
+    public static final int MAX_KEY_BYTES = Limits.MAX_KEY_BYTES;
     /** Longest value, in bytes. */
-    public static final long MAX_VALUE_BYTES = Store.MAX_VALUE_BYTES;
+    public static final long MAX_VALUE_BYTES = Limits.MAX_VALUE_BYTES;
 
     private final Store store;
 

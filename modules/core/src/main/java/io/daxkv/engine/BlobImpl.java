@@ -193,10 +193,10 @@ final class BlobImpl implements Blob {
 
     private void checkOpen() {
         if (state == State.COMMITTED) {
-            throw new DaxKVException.Closed("blob for key " + Store.describeKey(key) + " is already committed");
+            throw new DaxKVException.Closed("blob for key " + Limits.describeKey(key) + " is already committed");
         }
         if (state == State.RELEASED) {
-            throw new DaxKVException.Closed("blob for key " + Store.describeKey(key) + " is closed");
+            throw new DaxKVException.Closed("blob for key " + Limits.describeKey(key) + " is closed");
         }
     }
 

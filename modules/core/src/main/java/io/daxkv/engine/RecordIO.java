@@ -161,13 +161,22 @@ final class RecordIO {
 
     /** Rewrites a batch record's header without the batch flag (its batch has committed). */
     void finalizeBatchRecord(Written w) {
-        Geometry g = store.geometry();
-        PersistentMemory m = store.region(w.primary.regionId).memory();
-        long base = g.blockOffset(w.primary.firstBlock);
+        finalizeBatchRecord(store.region(w.primary.regionId).memory(), store.geometry(), w.flags, w.keyLength,
+                w.primary.blockCount, w.valueLength, w.sequence, w.dataCrc, w.chunkCount, w.primary.regionId,
+                w.primary.firstBlock);
+    }
+
+    /**
+     * Rewrites header bytes 4..56 of the record at (regionId, block) with the batch flag and
+     * batch sequence cleared and the header CRC redone; the magic is left as it is. Readers use
+     * none of the fields that change.
+     */
+    static void finalizeBatchRecord(PersistentMemory m, Geometry g, int flags, int keyLength, int extentBlocks,
+                                    long valueLength, long sequence, int dataCrc, int chunkCount, int regionId, int block) {
         byte[] header = new byte[RecordHeader.LENGTH];
-        RecordHeader.encode(header, w.flags & ~RecordHeader.FLAG_BATCH, w.keyLength, w.primary.blockCount,
-                w.valueLength, w.sequence, w.dataCrc, w.chunkCount, 0, w.primary.regionId, w.primary.firstBlock);
-        m.write(base + 4, header, 4, RecordHeader.LENGTH - 4);
+        RecordHeader.encode(header, flags & ~RecordHeader.FLAG_BATCH, keyLength, extentBlocks, valueLength, sequence,
+                dataCrc, chunkCount, 0, regionId, block);
+        m.write(g.blockOffset(block) + 4, header, 4, RecordHeader.LENGTH - 4);
     }
 
     void flushHeader(long address) {
@@ -276,7 +285,7 @@ final class RecordIO {
         long valueLength = m.getLong(base + RecordHeader.VALUE_LENGTH_OFFSET);
         int flags = Bytes16.flags(m, base);
         int chunkCount = (flags & RecordHeader.FLAG_CHAINED) != 0 ? m.getInt(base + RecordHeader.CHUNK_COUNT_OFFSET) : 0;
-        if (keyLength != key.length || valueLength < 0 || valueLength > Store.MAX_VALUE_BYTES || chunkCount < 0
+        if (keyLength != key.length || valueLength < 0 || valueLength > Limits.MAX_VALUE_BYTES || chunkCount < 0
                 || chunkCount > 1024) {
             throw mismatch(key, address, "header does not describe this key");
         }
@@ -330,7 +339,7 @@ final class RecordIO {
         long valueLength = m.getLong(base + RecordHeader.VALUE_LENGTH_OFFSET);
         int flags = Bytes16.flags(m, base);
         if ((flags & RecordHeader.FLAG_CHAINED) != 0 || valueLength > dst.remaining()) {
-            if (valueLength > dst.remaining() && valueLength >= 0 && valueLength <= Store.MAX_VALUE_BYTES) {
+            if (valueLength > dst.remaining() && valueLength >= 0 && valueLength <= Limits.MAX_VALUE_BYTES) {
                 return (int) valueLength;
             }
             byte[] v = read(address, key, verify);
@@ -361,7 +370,7 @@ final class RecordIO {
     }
 
     private static DaxKVException.ChecksumMismatch mismatch(byte[] key, long address, String why) {
-        return new DaxKVException.ChecksumMismatch("record for key " + Store.describeKey(key) + " at "
+        return new DaxKVException.ChecksumMismatch("record for key " + Limits.describeKey(key) + " at "
                 + ExtentAddress.toString(address) + " is damaged: " + why);
     }
 

@@ -317,8 +317,8 @@ public final class Recovery {
         c.chunkCount = Bytes.getInt(header, RecordHeader.CHUNK_COUNT_OFFSET);
         c.batchSequence = Bytes.getLong(header, RecordHeader.BATCH_SEQUENCE_OFFSET);
         boolean commit = (c.flags & RecordHeader.FLAG_BATCH_COMMIT) != 0;
-        if (c.keyLength < (commit ? 0 : 1) || c.keyLength > Store.MAX_KEY_BYTES || (commit && c.keyLength != 0)
-                || c.valueLength < 0 || c.valueLength > Store.MAX_VALUE_BYTES + (1L << 20)) {
+        if (c.keyLength < (commit ? 0 : 1) || c.keyLength > Limits.MAX_KEY_BYTES || (commit && c.keyLength != 0)
+                || c.valueLength < 0 || c.valueLength > Limits.MAX_VALUE_BYTES + (1L << 20)) {
             return null;
         }
         RecordPlan plan = RecordPlan.of(c.keyLength, c.valueLength);
@@ -415,12 +415,8 @@ public final class Recovery {
 
     /** Removes the batch flag from a record whose batch committed; the header CRC is redone. */
     private void finalizeBatchRecord(Candidate c) {
-        PersistentMemory m = store.region(c.regionId).memory();
-        long base = g.blockOffset(c.block);
-        byte[] header = new byte[RecordHeader.LENGTH];
-        RecordHeader.encode(header, c.flags & ~RecordHeader.FLAG_BATCH, c.keyLength, c.extentBlocks, c.valueLength,
-                c.sequence, c.dataCrc, c.chunkCount, 0, c.regionId, c.block);
-        m.write(base + 4, header, 4, RecordHeader.LENGTH - 4);
+        RecordIO.finalizeBatchRecord(store.region(c.regionId).memory(), g, c.flags, c.keyLength, c.extentBlocks,
+                c.valueLength, c.sequence, c.dataCrc, c.chunkCount, c.regionId, c.block);
     }
 
     private void clearPrimary(Candidate c) {
@@ -448,7 +444,7 @@ public final class Recovery {
             if (differ != 0) {
                 for (Candidate c : damaged) {
                     if (c.regionId == r.id) {
-                        throw new DaxKVException.ChecksumMismatch(r.file + ": record for key " + Store.describeKey(c.key)
+                        throw new DaxKVException.ChecksumMismatch(r.file + ": record for key " + Limits.describeKey(c.key)
                                 + " at block " + c.block + " fails its data checksum (the region was closed clean;"
                                 + " nothing was changed)");
                     }

@@ -23,12 +23,7 @@ import io.daxkv.region.Region;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -36,16 +31,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
-import java.util.concurrent.locks.ReentrantLock;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 /**
  * The engine behind {@link io.daxkv.DaxKV}: one open store directory.
@@ -76,15 +66,6 @@ import java.util.stream.Stream;
  */
 public final class Store implements AutoCloseable {
 
-    /** Longest key, in bytes. */
-    public static final int MAX_KEY_BYTES = 64 << 10;
-    /** Longest value, in bytes. */
-    public static final long MAX_VALUE_BYTES = 64L << 20;
-    /** Retired extents beyond which a writer reclaims in line. */
-    private static final int RECLAIM_BACKLOG = 256;
-    private static final String LOCK_FILE = "LOCK";
-    /** Stores open in this JVM (absolute, normalized paths). */
-    private static final Set<Path> OPEN_IN_THIS_JVM = ConcurrentHashMap.newKeySet();
 
     /** What a put requires of the key's current state. */
     public enum PutMode {
@@ -94,9 +75,7 @@ public final class Store implements AutoCloseable {
     private final Path dir;
     private final Options options;
     private final Geometry geometry;
-    private final FileChannel lockChannel;
-    private final FileLock lock;
-    private volatile Manifest manifest;
+    private final StoreDirectory files;
     private volatile Region[] regionsById;
     private final Allocator allocator;
     private final Zeroer zeroer;
@@ -106,10 +85,7 @@ public final class Store implements AutoCloseable {
     private final FaultCounters counters = new FaultCounters();
     private final RecordIO io;
     private final LongAdder liveBytes = new LongAdder();
-    private final ConcurrentLinkedQueue<Superseded> superseded = new ConcurrentLinkedQueue<>();
-    private final ConcurrentLinkedQueue<Retired> retired = new ConcurrentLinkedQueue<>();
-    private final LongAdder retiredCount = new LongAdder();
-    private final ReentrantLock reclaimLock = new ReentrantLock();
+    private final Reclaimer reclaimer;
     private final Set<BlobImpl> openBlobs = ConcurrentHashMap.newKeySet();
     private final Thread flusher;
     private final Object growLock = new Object();
@@ -118,35 +94,12 @@ public final class Store implements AutoCloseable {
     private volatile Throwable failure;
     private volatile Throwable backgroundError;
 
-    /** A record unlinked from the index whose magic is not cleared yet. */
-    private static final class Superseded {
-        final long epoch;
-        final long address;
-
-        Superseded(long epoch, long address) {
-            this.epoch = epoch;
-            this.address = address;
-        }
-    }
-
-    private static final class Retired {
-        final long epoch;
-        final Extent[] extents;
-
-        Retired(long epoch, Extent[] extents) {
-            this.epoch = epoch;
-            this.extents = extents;
-        }
-    }
-
-    private Store(Path dir, Options options, Manifest manifest, FileChannel lockChannel, FileLock lock,
-                  List<Region> regions) {
-        this.dir = dir;
+    private Store(StoreDirectory files, Options options, List<Region> regions) {
+        this.files = files;
+        this.dir = files.dir;
         this.options = options;
-        this.manifest = manifest;
+        Manifest manifest = files.manifest();
         this.geometry = Geometry.of(manifest.regionSizeBytes, manifest.blockSizeBytes);
-        this.lockChannel = lockChannel;
-        this.lock = lock;
         int maxId = regions.stream().mapToInt(r -> r.id).max().orElse(0);
         Region[] byId = new Region[maxId + 1];
         for (Region r : regions) {
@@ -164,6 +117,7 @@ public final class Store implements AutoCloseable {
         liveBytes.add(recoveryReport.liveBytes);
         int windowBlocks = (int) Math.max(16, Math.min((256 << 10) / geometry.blockSizeBytes, geometry.blockCount / 64));
         this.allocator = new Allocator(recovery.spaces(), windowBlocks, this::growRegion);
+        this.reclaimer = new Reclaimer(io, epochs, allocator, syncWrites());
         long poolBlocks = options.zeroerPoolBytes() / geometry.blockSizeBytes;
         this.zeroer = new Zeroer(allocator, poolBlocks, options.zeroerEnabled(), "daxkv-zeroer " + dir.getFileName(),
                 t -> backgroundError = t);
@@ -184,122 +138,26 @@ public final class Store implements AutoCloseable {
             throw new DaxKVException.Incompatible("daxkv's format is little-endian and maps it directly; this platform is "
                     + java.nio.ByteOrder.nativeOrder());
         }
-        FileChannel lockChannel = null;
-        FileLock lock = null;
-        boolean registered = false;
+        StoreDirectory files = null;
         List<Region> regions = new ArrayList<>();
         try {
-            if (!OPEN_IN_THIS_JVM.add(absolute.normalize())) {
-                // Checked before touching LOCK: closing any descriptor of a locked file drops
-                // this process's fcntl lock on it, which would let another process in.
-                throw new DaxKVException.Locked(absolute + ": the store is already open in this JVM");
-            }
-            registered = true;
-            boolean fresh = prepareDirectory(absolute, options.createIfMissing());
-            lockChannel = FileChannel.open(absolute.resolve(LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-            try {
-                lock = lockChannel.tryLock();
-            } catch (OverlappingFileLockException e) {
-                lock = null;
-            }
-            if (lock == null) {
-                throw new DaxKVException.Locked(absolute + ": the store is open in another process");
-            }
-            Manifest manifest;
-            if (fresh) {
-                manifest = new Manifest(UUID.randomUUID(), options.blockSizeBytes(), options.regionSizeBytes(), 0, List.of());
-                manifest.write(absolute);
-            } else {
-                manifest = Manifest.read(absolute);
-            }
-            manifest = discardHalfCreated(absolute, manifest);
+            files = StoreDirectory.claim(absolute, options.createIfMissing());
+            Manifest manifest = files.loadManifest(options);
             Geometry g = Geometry.of(manifest.regionSizeBytes, manifest.blockSizeBytes);
             for (Manifest.RegionEntry e : manifest.regions) {
                 regions.add(Region.open(absolute, e.regionId, g, manifest.storeUuid));
             }
             if (regions.isEmpty()) {
-                int id = manifest.nextRegionId;
-                manifest = manifest.withRegion(id, Manifest.REGION_CREATING);
-                manifest.write(absolute);
-                regions.add(Region.create(absolute, id, g, manifest.storeUuid));
-                manifest = manifest.withRegion(id, Manifest.REGION_ACTIVE);
-                manifest.write(absolute);
+                regions.add(files.addRegion(g));
             }
-            return new Store(absolute, options, manifest, lockChannel, lock, regions);
+            return new Store(files, options, regions);
         } catch (IOException e) {
-            closeQuietly(regions, lock, lockChannel);
-            if (registered) {
-                OPEN_IN_THIS_JVM.remove(absolute.normalize());
-            }
+            closeQuietly(regions, files);
             throw new DaxKVException.StorageIO(absolute + ": " + e.getMessage(), e);
         } catch (RuntimeException e) {
-            closeQuietly(regions, lock, lockChannel);
-            if (registered) {
-                OPEN_IN_THIS_JVM.remove(absolute.normalize());
-            }
+            closeQuietly(regions, files);
             throw e;
         }
-    }
-
-    /** Creates a missing directory; returns true when the store is new, refuses a foreign directory. */
-    private static boolean prepareDirectory(Path dir, boolean create) throws IOException {
-        if (!Files.exists(dir)) {
-            if (!create) {
-                throw new DaxKVException.NotAStore(dir, "it does not exist (and createIfMissing is off)");
-            }
-            Files.createDirectories(dir);
-            return true;
-        }
-        if (!Files.isDirectory(dir)) {
-            throw new DaxKVException.NotAStore(dir, "it is a file, not a directory");
-        }
-        if (Files.exists(dir.resolve(Manifest.FILE_NAME))) {
-            return false;
-        }
-        List<String> names;
-        try (Stream<Path> s = Files.list(dir)) {
-            names = s.map(p -> p.getFileName().toString()).sorted().collect(Collectors.toList());
-        }
-        List<String> foreign = new ArrayList<>();
-        for (String n : names) {
-            // a store whose creation crashed before its manifest: only our own files, no data
-            if (!n.equals(LOCK_FILE) && !n.equals(Manifest.FILE_NAME + ".tmp")) {
-                foreign.add(n);
-            }
-        }
-        if (!foreign.isEmpty()) {
-            throw new DaxKVException.NotAStore(dir, "it holds " + foreign.size() + " entr" + (foreign.size() == 1 ? "y" : "ies")
-                    + " and no " + Manifest.FILE_NAME + " (first: " + String.join(", ", foreign.subList(0, Math.min(3, foreign.size())))
-                    + ")");
-        }
-        if (!create) {
-            throw new DaxKVException.NotAStore(dir, "it holds no store (and createIfMissing is off)");
-        }
-        return true;
-    }
-
-    /** Drops regions a crash left half-created, and region files the manifest does not list. */
-    private static Manifest discardHalfCreated(Path dir, Manifest manifest) throws IOException {
-        Manifest m = manifest;
-        for (Manifest.RegionEntry e : manifest.regions) {
-            if (e.state == Manifest.REGION_CREATING) {
-                Files.deleteIfExists(dir.resolve(Manifest.regionFileName(e.regionId)));
-                m = m.withoutRegion(e.regionId);
-            }
-        }
-        if (m != manifest) {
-            m.write(dir);
-        }
-        try (Stream<Path> s = Files.list(dir)) {
-            for (Path p : (Iterable<Path>) s::iterator) {
-                int id = Manifest.parseRegionFileName(p.getFileName().toString());
-                if (id >= 0 && m.regions.stream().noneMatch(e -> e.regionId == id)) {
-                    Files.deleteIfExists(p);
-                }
-            }
-        }
-        Files.deleteIfExists(dir.resolve(Manifest.FILE_NAME + ".tmp"));
-        return m;
     }
 
     /** Adds a region: listed CREATING, file allocated and formatted, then ACTIVE. */
@@ -308,24 +166,10 @@ public final class Store implements AutoCloseable {
             if (closed) {
                 throw new DaxKVException.Closed("store is closed: " + dir);
             }
-            Manifest m = manifest;
-            int id = m.nextRegionId;
-            m = m.withRegion(id, Manifest.REGION_CREATING);
-            m.write(dir);
-            Region r;
-            try {
-                r = Region.create(dir, id, geometry, m.storeUuid);
-            } catch (IOException | RuntimeException e) {
-                m.withoutRegion(id).write(dir);
-                manifest = m.withoutRegion(id);
-                throw e;
-            }
+            Region r = files.addRegion(geometry);
             r.markMounted();
-            m = m.withRegion(id, Manifest.REGION_ACTIVE);
-            m.write(dir);
-            manifest = m;
-            Region[] next = Arrays.copyOf(regionsById, Math.max(regionsById.length, id + 1));
-            next[id] = r;
+            Region[] next = Arrays.copyOf(regionsById, Math.max(regionsById.length, r.id + 1));
+            next[r.id] = r;
             regionsById = next;
             RegionSpace s = new RegionSpace(r);
             s.rebuildFreeSets();
@@ -413,58 +257,13 @@ public final class Store implements AutoCloseable {
         epochs.unpin(slot);
     }
 
-    // ---------------------------------------------------------------------------- validation
-
-    static void checkKey(byte[] key) {
-        Objects.requireNonNull(key, "key must not be null");
-        if (key.length == 0) {
-            throw new DaxKVException.InvalidArgument("key must not be empty");
-        }
-        if (key.length > MAX_KEY_BYTES) {
-            throw new DaxKVException.LimitExceeded("key of " + key.length + " bytes exceeds the limit of "
-                    + MAX_KEY_BYTES + " bytes");
-        }
-    }
-
-    static void checkValueLength(long length) {
-        if (length > MAX_VALUE_BYTES) {
-            throw new DaxKVException.LimitExceeded("value of " + length + " bytes exceeds the limit of "
-                    + MAX_VALUE_BYTES + " bytes");
-        }
-    }
-
-    /** A key for error messages: printable ASCII as is, else hex; long keys shortened. */
-    public static String describeKey(byte[] key) {
-        boolean printable = true;
-        for (byte b : key) {
-            if (b < 0x20 || b > 0x7E) {
-                printable = false;
-                break;
-            }
-        }
-        int shown = Math.min(key.length, 64);
-        StringBuilder sb = new StringBuilder();
-        if (printable) {
-            sb.append('"').append(new String(key, 0, shown, java.nio.charset.StandardCharsets.US_ASCII)).append('"');
-        } else {
-            sb.append("0x");
-            for (int i = 0; i < shown; i++) {
-                sb.append(String.format("%02x", key[i] & 0xFF));
-            }
-        }
-        if (shown < key.length) {
-            sb.append("... (").append(key.length).append(" bytes)");
-        }
-        return sb.toString();
-    }
-
     // ------------------------------------------------------------------------------ put / get
 
     /** Put with a condition; returns whether the value was stored. */
     public boolean put(byte[] key, ByteBuffer value, PutMode mode) {
-        checkKey(key);
+        Limits.checkKey(key);
         Objects.requireNonNull(value, "value must not be null");
-        checkValueLength(value.remaining());
+        Limits.checkValueLength(value.remaining());
         int slot = enterWrite();
         try {
             if (mode != PutMode.UPSERT) {
@@ -477,7 +276,7 @@ public final class Store implements AutoCloseable {
             byte[] k = key.clone();
             RecordIO.Written w = io.write(k, value, 0, 0, 0, syncWrites());
             boolean stored = publish(k, w, mode, value.remaining());
-            reclaimIfBacklogged();
+            reclaimer.reclaimIfBacklogged(sequence.get());
             return stored;
         } finally {
             exit(slot);
@@ -527,7 +326,7 @@ public final class Store implements AutoCloseable {
                 e.sequence = w.sequence;
             }
             liveBytes.add(key.length + valueLength - oldBytes);
-            retire(old);
+            reclaimer.supersede(old);
             return true;
         }
     }
@@ -553,41 +352,8 @@ public final class Store implements AutoCloseable {
         allocator.free(e.regionId, e.firstBlock, e.blockCount);
     }
 
-    /**
-     * Queues a superseded record to have its magic cleared and its extents reclaimed. The writer
-     * does not touch the old record's page: clearing it there cost a write-protect fault per
-     * overwrite (the page is usually clean after the last flush). The flusher thread clears
-     * queued records every few milliseconds ({@link #clearSuperseded()}); until then the old
-     * record is intact on disk, which recovery resolves by sequence, and its blocks are not free.
-     * A delete clears every queued record first, so no older version can outlive it.
-     */
-    private void retire(long address) {
-        superseded.add(new Superseded(epochs.current(), address));
-        retiredCount.increment(); // counted from here until its extents are freed
-    }
-
-    /**
-     * Clears the magic of every queued superseded record (SYNC: flushed, so an older version
-     * cannot outlive a later durable delete after a power failure) and hands its extents to
-     * epoch reclamation, tagged with the epoch of its unlink.
-     */
-    void clearSuperseded() {
-        synchronized (superseded) {
-            for (Superseded r; (r = superseded.poll()) != null; ) {
-                Extent[] extents = io.extentsOf(r.address);
-                io.clear(r.address, syncWrites());
-                retired.add(new Retired(r.epoch, extents));
-            }
-        }
-    }
-
-    void retireExtents(Extent[] extents) {
-        retired.add(new Retired(epochs.current(), extents));
-        retiredCount.increment();
-    }
-
     public byte[] get(byte[] key) {
-        checkKey(key);
+        Limits.checkKey(key);
         int slot = enter();
         try {
             return read(key);
@@ -612,19 +378,29 @@ public final class Store implements AutoCloseable {
             if (v != RecordIO.GONE) {
                 return v;
             }
-            if (e.address == address && !e.removed) {
-                if (attempt > 1000) {
-                    throw new DaxKVException.Corrupt("record for key " + describeKey(e.key) + " at "
-                            + ExtentAddress.toString(address) + " has no header although the index points at it");
-                }
-                Thread.onSpinWait();
+            awaitMovedOn(e, address, attempt);
+        }
+    }
+
+    /**
+     * A read found the magic at {@code address} gone: the record was superseded or deleted under
+     * it, and the entry has moved on (or is about to: publish swaps the address before the old
+     * record is cleared). Waits a moment while the entry still points there; after many tries
+     * that is damage, not a race.
+     */
+    private static void awaitMovedOn(IndexEntry e, long address, int attempt) {
+        if (e.address == address && !e.removed) {
+            if (attempt > 1000) {
+                throw new DaxKVException.Corrupt("record for key " + Limits.describeKey(e.key) + " at "
+                        + ExtentAddress.toString(address) + " has no header although the index points at it");
             }
+            Thread.onSpinWait();
         }
     }
 
     /** Copies the value straight from the mapping into {@code dst} when it fits; see DaxKV#get(byte[], ByteBuffer). */
     public int get(byte[] key, ByteBuffer dst) {
-        checkKey(key);
+        Limits.checkKey(key);
         int slot = enter();
         try {
             IndexEntry e = index.get(key);
@@ -640,11 +416,7 @@ public final class Store implements AutoCloseable {
                 if (n != RecordIO.GONE_LENGTH) {
                     return n;
                 }
-                if (e.address == address && !e.removed && attempt > 1000) {
-                    throw new DaxKVException.Corrupt("record for key " + describeKey(e.key) + " at "
-                            + ExtentAddress.toString(address) + " has no header although the index points at it");
-                }
-                Thread.onSpinWait();
+                awaitMovedOn(e, address, attempt);
             }
         } finally {
             exit(slot);
@@ -654,11 +426,11 @@ public final class Store implements AutoCloseable {
     // -------------------------------------------------------------------------------- delete
 
     public boolean delete(byte[] key) {
-        checkKey(key);
+        Limits.checkKey(key);
         int slot = enterWrite();
         try {
             boolean deleted = deleteOlderThan(key, Long.MAX_VALUE, syncWrites());
-            reclaimIfBacklogged();
+            reclaimer.reclaimIfBacklogged(sequence.get());
             return deleted;
         } finally {
             exit(slot);
@@ -685,10 +457,10 @@ public final class Store implements AutoCloseable {
         }
         liveBytes.add(-recordBytes(address));
         // older versions of this key first: once the delete's own clear is durable, none may remain
-        clearSuperseded();
+        reclaimer.clearSuperseded();
         Extent[] extents = io.extentsOf(address);
         io.clear(address, sync);
-        retireExtents(extents);
+        reclaimer.retire(extents);
         return true;
     }
 
@@ -696,8 +468,8 @@ public final class Store implements AutoCloseable {
 
     public Cursor scan(byte[] fromInclusive, byte[] toExclusive) {
         Objects.requireNonNull(fromInclusive, "fromInclusive must not be null (use an empty array for the start)");
-        if (fromInclusive.length > MAX_KEY_BYTES || toExclusive != null && toExclusive.length > MAX_KEY_BYTES) {
-            throw new DaxKVException.LimitExceeded("scan bound longer than " + MAX_KEY_BYTES + " bytes");
+        if (fromInclusive.length > Limits.MAX_KEY_BYTES || toExclusive != null && toExclusive.length > Limits.MAX_KEY_BYTES) {
+            throw new DaxKVException.LimitExceeded("scan bound longer than " + Limits.MAX_KEY_BYTES + " bytes");
         }
         int slot = enter();
         exit(slot);
@@ -713,9 +485,9 @@ public final class Store implements AutoCloseable {
         // later operations on a key win: collapse first, validate everything before writing anything
         Map<Index.KeyRef, WriteBatch.Op> ops = new LinkedHashMap<>();
         for (WriteBatch.Op op : batch.ops()) {
-            checkKey(op.key());
+            Limits.checkKey(op.key());
             if (!op.isDelete()) {
-                checkValueLength(op.value().length);
+                Limits.checkValueLength(op.value().length);
             }
             Index.KeyRef ref = new Index.KeyRef(op.key());
             ops.remove(ref);
@@ -727,7 +499,7 @@ public final class Store implements AutoCloseable {
                 return;
             }
             new BatchWriter(this, index).apply(new ArrayList<>(ops.values()));
-            reclaimIfBacklogged();
+            reclaimer.reclaimIfBacklogged(sequence.get());
         } finally {
             exit(slot);
         }
@@ -736,11 +508,11 @@ public final class Store implements AutoCloseable {
     // ---------------------------------------------------------------------------------- blob
 
     public Blob createBlob(byte[] key, long capacity) {
-        checkKey(key);
+        Limits.checkKey(key);
         if (capacity < 0) {
             throw new DaxKVException.InvalidArgument("blob capacity must be >= 0, got " + capacity);
         }
-        checkValueLength(capacity);
+        Limits.checkValueLength(capacity);
         int slot = enterWrite();
         try {
             BlobImpl b = new BlobImpl(this, key.clone(), capacity);
@@ -780,59 +552,7 @@ public final class Store implements AutoCloseable {
         }
     }
 
-    private void reclaimIfBacklogged() {
-        // checked on one write in 64 (the flusher thread reclaims every 10 ms anyway)
-        if ((sequence.get() & 63) == 0 && retiredCount.sum() > RECLAIM_BACKLOG) {
-            reclaim();
-        }
-    }
-
-    /** Frees every retired extent no reader can still see. */
-    void reclaim() {
-        if (!reclaimLock.tryLock()) {
-            return;
-        }
-        try {
-            clearSuperseded();
-            // Only extents retired before this advance may go: a reader that pinned after the
-            // slot scan below cannot be seen by it, but it also cannot have found an extent
-            // unlinked before the advance.
-            long now = epochs.advance();
-            long min = Math.min(epochs.minPinned(), now);
-            List<Extent> ready = new ArrayList<>();
-            for (Retired r; (r = retired.peek()) != null && r.epoch < min; ) {
-                retired.poll();
-                retiredCount.decrement();
-                ready.addAll(Arrays.asList(r.extents));
-            }
-            freeCoalesced(ready);
-        } finally {
-            reclaimLock.unlock();
-        }
-    }
-
-    /** Frees extents, merging neighbours first so the free sets see one extent per run. */
-    private void freeCoalesced(List<Extent> extents) {
-        if (extents.isEmpty()) {
-            return;
-        }
-        extents.sort((a, b) -> a.regionId != b.regionId ? Integer.compare(a.regionId, b.regionId)
-                : Integer.compare(a.firstBlock, b.firstBlock));
-        Extent run = extents.get(0);
-        int runEnd = run.firstBlock + run.blockCount;
-        for (int i = 1; i < extents.size(); i++) {
-            Extent e = extents.get(i);
-            if (e.regionId == run.regionId && e.firstBlock == runEnd) {
-                runEnd += e.blockCount;
-                continue;
-            }
-            allocator.free(run.regionId, run.firstBlock, runEnd - run.firstBlock);
-            run = e;
-            runEnd = e.firstBlock + e.blockCount;
-        }
-        allocator.free(run.regionId, run.firstBlock, runEnd - run.firstBlock);
-    }
-
+    /** Every 10 ms: reclaim; every commit interval: flush everything (the ASYNC commit). */
     private void flushLoop() {
         long intervalNanos = TimeUnit.MILLISECONDS.toNanos(options.commitIntervalMs());
         long lastFlush = System.nanoTime();
@@ -842,7 +562,7 @@ public final class Store implements AutoCloseable {
                 break;
             }
             try {
-                reclaim();
+                reclaimer.reclaim();
                 if (System.nanoTime() - lastFlush >= intervalNanos) {
                     lastFlush = System.nanoTime();
                     if (failure == null) {
@@ -894,7 +614,7 @@ public final class Store implements AutoCloseable {
                     .mappingMode(mode)
                     .durability(options.durability())
                     .regionSizeBytes(geometry.regionSizeBytes)
-                    .storeUuid(manifest.storeUuid.toString())
+                    .storeUuid(files.manifest().storeUuid.toString())
                     .formatVersion(Manifest.FORMAT_VERSION)
                     .recoveryMillis(recoveryReport.millis)
                     .recordsDroppedAtOpen(recoveryReport.recordsDropped)
@@ -912,17 +632,12 @@ public final class Store implements AutoCloseable {
 
     /** Blocks retired and not yet reclaimed (for tests and stat). */
     public int retiredBacklog() {
-        return (int) retiredCount.sum();
+        return (int) reclaimer.backlog();
     }
 
     /** Waits until every retired extent has been reclaimed (no operation may be running). */
     public void reclaimAll() {
-        for (int spins = 0; retiredCount.sum() > 0 && spins < 10_000; spins++) {
-            reclaim();
-            if (retiredCount.sum() > 0) {
-                Thread.onSpinWait();
-            }
-        }
+        reclaimer.reclaimAll();
     }
 
     /** An error a background thread hit, if any (for stat and tests). */
@@ -960,7 +675,7 @@ public final class Store implements AutoCloseable {
         for (BlobImpl b : new ArrayList<>(openBlobs)) {
             b.releaseOnStoreClose();
         }
-        reclaimAllAfterClose();
+        reclaimer.reclaimAllQuiescent();
         RuntimeException error = null;
         boolean clean = failure == null;
         for (RegionSpace s : allocator.spaces()) {
@@ -985,25 +700,12 @@ public final class Store implements AutoCloseable {
             }
         }
         try {
-            lock.release();
-            lockChannel.close();
+            files.release();
         } catch (IOException e) {
             error = error == null ? new DaxKVException.StorageIO(dir + ": " + e.getMessage(), e) : error;
-        } finally {
-            OPEN_IN_THIS_JVM.remove(dir.normalize());
         }
         if (error != null) {
             throw error;
-        }
-    }
-
-    private void reclaimAllAfterClose() {
-        clearSuperseded();
-        for (Retired r; (r = retired.poll()) != null; ) {
-            retiredCount.decrement();
-            for (Extent e : r.extents) {
-                free(e);
-            }
         }
     }
 
@@ -1011,7 +713,7 @@ public final class Store implements AutoCloseable {
         return closed;
     }
 
-    private static void closeQuietly(List<Region> regions, FileLock lock, FileChannel channel) {
+    private static void closeQuietly(List<Region> regions, StoreDirectory files) {
         for (Region r : regions) {
             try {
                 r.close();
@@ -1019,15 +721,8 @@ public final class Store implements AutoCloseable {
                 // the open already failed; report that failure, not this one
             }
         }
-        try {
-            if (lock != null) {
-                lock.release();
-            }
-            if (channel != null) {
-                channel.close();
-            }
-        } catch (IOException ignored) {
-            // as above
+        if (files != null) {
+            files.releaseQuietly();
         }
     }
 }

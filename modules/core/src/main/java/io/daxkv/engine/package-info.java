@@ -2,7 +2,10 @@
  * The engine: open/recovery, the put/get/delete/scan/batch/blob paths, reclamation and
  * durability. {@link io.daxkv.engine.Store} documents the paths and the locking;
  * {@link io.daxkv.engine.Recovery} how the index and bitmaps are rebuilt from the records;
- * {@link io.daxkv.engine.BatchWriter} how a batch is made atomic with a commit record.
+ * {@link io.daxkv.engine.BatchWriter} how a batch is made atomic with a commit record;
+ * {@link io.daxkv.engine.Reclaimer} how a superseded or deleted record becomes free space;
+ * {@link io.daxkv.engine.StoreDirectory} who may open a directory and what belongs in it;
+ * {@link io.daxkv.engine.Limits} the key and value limits.
  *
  * <h2>Store directory</h2>
  * <pre>

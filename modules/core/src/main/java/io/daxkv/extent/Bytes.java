@@ -34,4 +34,20 @@ public final class Bytes {
     public static int getShort(byte[] b, int at) {
         return (b[at] & 0xFF) | (b[at + 1] & 0xFF) << 8;
     }
+
+    /**
+     * CRC32C of (regionId, blockIndex, {@code header[0, length)}), reusing {@code crc}: the
+     * position-bound header checksum of records and continuations.
+     */
+    public static int placeCrc(byte[] header, int length, int regionId, int blockIndex, java.util.zip.CRC32C crc) {
+        crc.reset();
+        for (int shift = 0; shift < 32; shift += 8) {
+            crc.update(regionId >>> shift);
+        }
+        for (int shift = 0; shift < 32; shift += 8) {
+            crc.update(blockIndex >>> shift);
+        }
+        crc.update(header, 0, length);
+        return (int) crc.getValue();
+    }
 }

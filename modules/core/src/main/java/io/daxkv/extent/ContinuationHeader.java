@@ -48,12 +48,6 @@ public final class ContinuationHeader {
     }
 
     public static int headerCrc(byte[] header, int regionId, int blockIndex) {
-        CRC32C crc = new CRC32C();
-        byte[] place = new byte[8];
-        Bytes.putInt(place, 0, regionId);
-        Bytes.putInt(place, 4, blockIndex);
-        crc.update(place, 0, 8);
-        crc.update(header, 0, HEADER_CRC_OFFSET);
-        return (int) crc.getValue();
+        return Bytes.placeCrc(header, HEADER_CRC_OFFSET, regionId, blockIndex, new CRC32C());
     }
 }

@@ -99,16 +99,6 @@ public final class RecordHeader {
 
     /** As {@link #headerCrc(byte[], int, int)}, reusing {@code crc} (reset first). */
     public static int headerCrc(byte[] header, int regionId, int blockIndex, CRC32C crc) {
-        crc.reset();
-        crc.update(regionId);
-        crc.update(regionId >>> 8);
-        crc.update(regionId >>> 16);
-        crc.update(regionId >>> 24);
-        crc.update(blockIndex);
-        crc.update(blockIndex >>> 8);
-        crc.update(blockIndex >>> 16);
-        crc.update(blockIndex >>> 24);
-        crc.update(header, 0, HEADER_CRC_OFFSET);
-        return (int) crc.getValue();
+        return Bytes.placeCrc(header, HEADER_CRC_OFFSET, regionId, blockIndex, crc);
     }
 }
