@@ -3,7 +3,6 @@ package io.daxkv.engine;
 import io.daxkv.WriteBatch;
 import io.daxkv.extent.Bytes;
 import io.daxkv.extent.RecordHeader;
-import io.daxkv.index.Index;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,7 +32,7 @@ final class BatchWriter {
 
     private final Store store;
 
-    BatchWriter(Store store, Index index) {
+    BatchWriter(Store store) {
         this.store = store;
     }
 

@@ -204,10 +204,6 @@ public final class Store implements AutoCloseable {
         return sequence.incrementAndGet();
     }
 
-    /** Makes sure later sequences exceed {@code seen} (recovery). */
-    void observeSequence(long seen) {
-        sequence.accumulateAndGet(seen, Math::max);
-    }
 
     RecordIO io() {
         return io;
@@ -498,7 +494,7 @@ public final class Store implements AutoCloseable {
             if (ops.isEmpty()) {
                 return;
             }
-            new BatchWriter(this, index).apply(new ArrayList<>(ops.values()));
+            new BatchWriter(this).apply(new ArrayList<>(ops.values()));
             reclaimer.reclaimIfBacklogged(sequence.get());
         } finally {
             exit(slot);
