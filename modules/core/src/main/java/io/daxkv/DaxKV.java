@@ -5,6 +5,7 @@ import io.daxkv.engine.Store;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * An embedded daxkv store: a directory of memory-mapped region files laid out like ext4 on a
@@ -61,10 +62,19 @@ public final class DaxKV implements AutoCloseable {
         return new DaxKV(Store.open(dir, options));
     }
 
-    /** Stores {@code value} under {@code key}, replacing any value. */
+    /** Stores {@code value} under {@code key}, replacing any value, with the store's durability. */
     public void put(byte[] key, byte[] value) {
-        store.put(key, ByteBuffer.wrap(Objects.requireNonNull(value, "value must not be null")),
-                Store.PutMode.UPSERT);
+        put(key, value, store.options().durability());
+    }
+
+    /**
+     * Stores {@code value} under {@code key} with {@code durability}: SYNC returns once the
+     * write's journal transaction is durable, ASYNC at once.
+     */
+    public void put(byte[] key, byte[] value, Durability durability) {
+        Objects.requireNonNull(durability, "durability must not be null");
+        long txn = store.put(key, wrap(value), Store.PutMode.UPSERT, durability);
+        await(txn, durability);
     }
 
     /**
@@ -76,7 +86,23 @@ public final class DaxKV implements AutoCloseable {
         Objects.requireNonNull(value, "value must not be null");
         byte[] k = new byte[key.remaining()];
         key.duplicate().get(k);
-        store.put(k, value.duplicate(), Store.PutMode.UPSERT);
+        Durability d = store.options().durability();
+        await(store.put(k, value.duplicate(), Store.PutMode.UPSERT, d), d);
+    }
+
+    /**
+     * Stores {@code value} under {@code key} without waiting for durability: the write is
+     * applied (visible to readers) before this returns, and the future completes once it is as
+     * durable as {@code durability} asks (at once for ASYNC), or fails with the store's error.
+     * Argument errors fail the future too. Never blocks on a commit, so an event loop may call it.
+     */
+    public CompletableFuture<Void> putAsync(byte[] key, byte[] value, Durability durability) {
+        try {
+            Objects.requireNonNull(durability, "durability must not be null");
+            return durable(store.put(key, wrap(value), Store.PutMode.UPSERT, durability), durability);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
     }
 
     /** The value stored under {@code key}, or null when absent. */
@@ -97,19 +123,42 @@ public final class DaxKV implements AutoCloseable {
 
     /** Deletes {@code key}; returns whether it was present. A deleted key stays deleted after reopen. */
     public boolean delete(byte[] key) {
-        return store.delete(key);
+        return delete(key, store.options().durability());
+    }
+
+    /** Deletes {@code key} with {@code durability}; returns whether it was present. */
+    public boolean delete(byte[] key, Durability durability) {
+        Objects.requireNonNull(durability, "durability must not be null");
+        long txn = store.delete(key);
+        await(txn, durability);
+        return txn != Store.NOT_WRITTEN;
+    }
+
+    /** As {@link #delete(byte[], Durability)} without waiting; the future tells whether the key was present. */
+    public CompletableFuture<Boolean> deleteAsync(byte[] key, Durability durability) {
+        try {
+            Objects.requireNonNull(durability, "durability must not be null");
+            long txn = store.delete(key);
+            return durable(txn, durability).thenApply(v -> txn != Store.NOT_WRITTEN);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
     }
 
     /** Stores {@code value} only when {@code key} is absent; returns whether it stored. */
     public boolean putIfAbsent(byte[] key, byte[] value) {
-        return store.put(key, ByteBuffer.wrap(Objects.requireNonNull(value, "value must not be null")),
-                Store.PutMode.IF_ABSENT);
+        Durability d = store.options().durability();
+        long txn = store.put(key, wrap(value), Store.PutMode.IF_ABSENT, d);
+        await(txn, d);
+        return txn != Store.NOT_WRITTEN;
     }
 
     /** Replaces the value only when {@code key} is present; returns whether it stored. */
     public boolean replace(byte[] key, byte[] value) {
-        return store.put(key, ByteBuffer.wrap(Objects.requireNonNull(value, "value must not be null")),
-                Store.PutMode.IF_PRESENT);
+        Durability d = store.options().durability();
+        long txn = store.put(key, wrap(value), Store.PutMode.IF_PRESENT, d);
+        await(txn, d);
+        return txn != Store.NOT_WRITTEN;
     }
 
     /**
@@ -120,9 +169,27 @@ public final class DaxKV implements AutoCloseable {
         return store.scan(fromInclusive, toExclusive);
     }
 
-    /** Applies every operation of {@code batch}, or none of them. */
+    /** Applies every operation of {@code batch}, or none of them, with the store's durability. */
     public void write(WriteBatch batch) {
-        store.write(Objects.requireNonNull(batch, "batch must not be null"));
+        write(batch, store.options().durability());
+    }
+
+    /** Applies every operation of {@code batch}, or none of them (one journal transaction). */
+    public void write(WriteBatch batch, Durability durability) {
+        Objects.requireNonNull(batch, "batch must not be null");
+        Objects.requireNonNull(durability, "durability must not be null");
+        await(store.write(batch, durability), durability);
+    }
+
+    /** As {@link #write(WriteBatch, Durability)} without waiting for durability. */
+    public CompletableFuture<Void> writeAsync(WriteBatch batch, Durability durability) {
+        try {
+            Objects.requireNonNull(batch, "batch must not be null");
+            Objects.requireNonNull(durability, "durability must not be null");
+            return durable(store.write(batch, durability), durability);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
     }
 
     /** Reserves an extent of {@code capacity} bytes for {@code key}; see {@link Blob}. */
@@ -130,7 +197,7 @@ public final class DaxKV implements AutoCloseable {
         return store.createBlob(key, capacity);
     }
 
-    /** Makes every write that has returned durable before returning. */
+    /** Makes every write that has returned durable before returning (commits the journal now). */
     public void sync() {
         store.sync();
     }
@@ -145,12 +212,27 @@ public final class DaxKV implements AutoCloseable {
     }
 
     /**
-     * Flushes everything, writes the block bitmaps and group descriptors home, marks every
-     * superblock clean, unmaps the regions and releases the directory lock. Waits for calls in
-     * progress; later calls throw {@link DaxKVException.Closed}. Idempotent.
+     * Commits the journal, checkpoints (everything home, the log emptied), writes the block
+     * bitmaps and group descriptors home, marks every superblock clean, unmaps the regions and
+     * the journal and releases the directory lock. Waits for calls in progress; later calls
+     * throw {@link DaxKVException.Closed}. Idempotent.
      */
     @Override
     public void close() {
         store.close();
+    }
+
+    private static ByteBuffer wrap(byte[] value) {
+        return ByteBuffer.wrap(Objects.requireNonNull(value, "value must not be null"));
+    }
+
+    private void await(long txn, Durability durability) {
+        if (durability == Durability.SYNC) {
+            store.awaitDurable(txn);
+        }
+    }
+
+    private CompletableFuture<Void> durable(long txn, Durability durability) {
+        return durability == Durability.SYNC ? store.whenDurable(txn) : CompletableFuture.completedFuture(null);
     }
 }

@@ -1,19 +1,26 @@
 package io.daxkv;
 
 /**
- * When a write counts as durable.
+ * When a write counts as durable. Every write goes into a journal transaction; transactions
+ * commit in order, many writers sharing one commit (group commit).
  *
  * <ul>
  *   <li>{@link #SYNC}: {@code put}, {@code delete}, {@code write} and {@code Blob.commit} return
- *       only after the record (or the cleared header of a deleted record) has been flushed to the
- *       storage device: {@code msync} on ordinary file systems, cache-line write-back where the
- *       mapping is {@code MAP_SYNC}.</li>
- *   <li>{@link #ASYNC} (the default, as with RocksDB and Redis): writes return at once and a
- *       background flusher makes them durable every {@link Options#commitIntervalMs()}
- *       milliseconds (at most 1000). That interval is the loss window on power failure; a crash
- *       of the process alone loses nothing that a write had returned from, because the data is
- *       already in the operating system's page cache.</li>
+ *       only after the transaction holding the write is committed: its commit record flushed to
+ *       the device ({@code msync} on ordinary file systems, cache-line write-back where the
+ *       mapping is {@code MAP_SYNC}). Small records travel in the journal with their data, so
+ *       the commit is one flush; larger ones are flushed in their region first.</li>
+ *   <li>{@link #ASYNC} (the default, as with RocksDB and Redis): writes return at once and the
+ *       journal commits at least every {@link Options#commitIntervalMs()} milliseconds (at most
+ *       1000). That interval is the loss window on power failure, and what survives is always a
+ *       prefix of the writes in the order they happened. A crash of the process alone loses
+ *       nothing that a write had returned from, because the data is already in the operating
+ *       system's page cache.</li>
  * </ul>
+ *
+ * The store's default is {@link Options#durability()}; {@code put}, {@code delete} and
+ * {@code write} take a per-call override, and {@code putAsync}, {@code deleteAsync} and
+ * {@code writeAsync} return a future that completes once the write is as durable as asked.
  */
 public enum Durability {
     SYNC,

@@ -23,6 +23,9 @@ public final class Options {
     public static final int DEFAULT_BLOCK_SIZE_BYTES = 128;
     public static final long DEFAULT_COMMIT_INTERVAL_MS = 1000;
     public static final long DEFAULT_ZEROER_POOL_BYTES = 32L << 20;
+    public static final long MIN_JOURNAL_SIZE_BYTES = 1L << 20;
+    public static final long MAX_JOURNAL_SIZE_BYTES = 1L << 30;
+    public static final long DEFAULT_JOURNAL_SIZE_BYTES = 64L << 20;
 
     private final Durability durability;
     private final long regionSizeBytes;
@@ -32,8 +35,10 @@ public final class Options {
     private final boolean zeroerEnabled;
     private final long zeroerPoolBytes;
     private final boolean createIfMissing;
+    private final long journalSizeBytes;
 
     private Options(Builder b) {
+        this.journalSizeBytes = b.journalSizeBytes;
         this.durability = b.durability;
         this.regionSizeBytes = b.regionSizeBytes;
         this.blockSizeBytes = b.blockSizeBytes;
@@ -70,7 +75,15 @@ public final class Options {
         return verifyOnRead;
     }
 
-    /** ASYNC only: how often the background flusher makes writes durable. */
+    /**
+     * Size of the journal file, fixed when the store is created (an existing store keeps its
+     * own). A transaction holds at most a quarter of it; the log is checkpointed when half full.
+     */
+    public long journalSizeBytes() {
+        return journalSizeBytes;
+    }
+
+    /** ASYNC: the longest a write waits for the journal commit that makes it durable (the loss window). */
     public long commitIntervalMs() {
         return commitIntervalMs;
     }
@@ -103,7 +116,8 @@ public final class Options {
                 .commitIntervalMs(commitIntervalMs)
                 .zeroer(zeroerEnabled)
                 .zeroerPoolBytes(zeroerPoolBytes)
-                .createIfMissing(createIfMissing);
+                .createIfMissing(createIfMissing)
+                .journalSizeBytes(journalSizeBytes);
     }
 
     @Override
@@ -111,7 +125,8 @@ public final class Options {
         return "Options[durability=" + durability + ", regionSizeBytes=" + regionSizeBytes
                 + ", blockSizeBytes=" + blockSizeBytes + ", verifyOnRead=" + verifyOnRead
                 + ", commitIntervalMs=" + commitIntervalMs + ", zeroerEnabled=" + zeroerEnabled
-                + ", zeroerPoolBytes=" + zeroerPoolBytes + ", createIfMissing=" + createIfMissing + "]";
+                + ", zeroerPoolBytes=" + zeroerPoolBytes + ", createIfMissing=" + createIfMissing
+                + ", journalSizeBytes=" + journalSizeBytes + "]";
     }
 
     /** Builder; every setter checks its argument and names the setting it rejects. */
@@ -124,8 +139,20 @@ public final class Options {
         private boolean zeroerEnabled = true;
         private long zeroerPoolBytes = DEFAULT_ZEROER_POOL_BYTES;
         private boolean createIfMissing = true;
+        private long journalSizeBytes = DEFAULT_JOURNAL_SIZE_BYTES;
 
         private Builder() {
+        }
+
+        /** A multiple of 4096 from 1 MiB to 1 GiB. */
+        public Builder journalSizeBytes(long journalSizeBytes) {
+            if (journalSizeBytes < MIN_JOURNAL_SIZE_BYTES || journalSizeBytes > MAX_JOURNAL_SIZE_BYTES
+                    || journalSizeBytes % 4096 != 0) {
+                throw new DaxKVException.InvalidArgument("journalSizeBytes must be a multiple of 4096 from "
+                        + MIN_JOURNAL_SIZE_BYTES + " to " + MAX_JOURNAL_SIZE_BYTES + ", got " + journalSizeBytes);
+            }
+            this.journalSizeBytes = journalSizeBytes;
+            return this;
         }
 
         public Builder createIfMissing(boolean createIfMissing) {

@@ -27,6 +27,14 @@ public final class Stats {
     private long recoveryMillis;
     private long recordsDroppedAtOpen;
     private int regionsOpenedDirty;
+    private long journalCapacityBytes;
+    private long journalUsedBytes;
+    private long journalCommits;
+    private long journalCheckpoints;
+    private long replayedTransactions;
+    private long replayedEntries;
+    private long recordsRestoredAtOpen;
+    private long replayMillis;
 
     private Stats() {
     }
@@ -118,7 +126,7 @@ public final class Stats {
         return formatVersion;
     }
 
-    /** How long open spent rebuilding the index and bitmaps from the records. */
+    /** How long open spent replaying the journal and rebuilding the index and bitmaps. */
     public long recoveryMillis() {
         return recoveryMillis;
     }
@@ -133,6 +141,46 @@ public final class Stats {
         return regionsOpenedDirty;
     }
 
+    /** Size of the journal file. */
+    public long journalCapacityBytes() {
+        return journalCapacityBytes;
+    }
+
+    /** Journal bytes committed and not yet checkpointed. */
+    public long journalUsedBytes() {
+        return journalUsedBytes;
+    }
+
+    /** Journal transactions committed since open. */
+    public long journalCommits() {
+        return journalCommits;
+    }
+
+    /** Checkpoints since open (everything home, the log emptied). */
+    public long journalCheckpoints() {
+        return journalCheckpoints;
+    }
+
+    /** Committed transactions the last open replayed from the journal. */
+    public long replayedTransactions() {
+        return replayedTransactions;
+    }
+
+    /** Entries in those transactions. */
+    public long replayedEntries() {
+        return replayedEntries;
+    }
+
+    /** Records the last open wrote home from journaled data. */
+    public long recordsRestoredAtOpen() {
+        return recordsRestoredAtOpen;
+    }
+
+    /** How long the last open spent reading the journal. */
+    public long replayMillis() {
+        return replayMillis;
+    }
+
     @Override
     public String toString() {
         return "keys=" + keys + " liveBytes=" + liveBytes + " regions=" + regions
@@ -144,7 +192,15 @@ public final class Stats {
                 + " mappingMode=" + mappingMode + " durability=" + durability
                 + " regionSizeBytes=" + regionSizeBytes + " storeUuid=" + storeUuid
                 + " formatVersion=" + formatVersion + " recoveryMillis=" + recoveryMillis
-                + " recordsDroppedAtOpen=" + recordsDroppedAtOpen + " regionsOpenedDirty=" + regionsOpenedDirty;
+                + " recordsDroppedAtOpen=" + recordsDroppedAtOpen + " regionsOpenedDirty=" + regionsOpenedDirty
+                + " journalCapacityBytes=" + journalCapacityBytes
+                + " journalUsedBytes=" + journalUsedBytes
+                + " journalCommits=" + journalCommits
+                + " journalCheckpoints=" + journalCheckpoints
+                + " replayedTransactions=" + replayedTransactions
+                + " replayedEntries=" + replayedEntries
+                + " recordsRestoredAtOpen=" + recordsRestoredAtOpen
+                + " replayMillis=" + replayMillis;
     }
 
     public static Builder builder() {
@@ -179,6 +235,14 @@ public final class Stats {
         public Builder recoveryMillis(long v) { s.recoveryMillis = v; return this; }
         public Builder recordsDroppedAtOpen(long v) { s.recordsDroppedAtOpen = v; return this; }
         public Builder regionsOpenedDirty(int v) { s.regionsOpenedDirty = v; return this; }
+        public Builder journalCapacityBytes(long v) { s.journalCapacityBytes = v; return this; }
+        public Builder journalUsedBytes(long v) { s.journalUsedBytes = v; return this; }
+        public Builder journalCommits(long v) { s.journalCommits = v; return this; }
+        public Builder journalCheckpoints(long v) { s.journalCheckpoints = v; return this; }
+        public Builder replayedTransactions(long v) { s.replayedTransactions = v; return this; }
+        public Builder replayedEntries(long v) { s.replayedEntries = v; return this; }
+        public Builder recordsRestoredAtOpen(long v) { s.recordsRestoredAtOpen = v; return this; }
+        public Builder replayMillis(long v) { s.replayMillis = v; return this; }
 
         public Stats build() {
             return s;

@@ -96,7 +96,9 @@ public final class CrashChild {
     }
 
     static Options options(Durability durability, int blockSizeBytes) {
-        return Options.builder().regionSizeBytes(REGION_BYTES).blockSizeBytes(blockSizeBytes).durability(durability).build();
+        // a small journal: checkpoints and wrap-arounds happen many times a cycle
+        return Options.builder().regionSizeBytes(REGION_BYTES).blockSizeBytes(blockSizeBytes).durability(durability)
+                .journalSizeBytes(1 << 20).build();
     }
 
     /** Loads and runs the open and close paths once on a scratch store, so a later open starts at once. */

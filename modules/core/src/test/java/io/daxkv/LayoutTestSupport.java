@@ -26,6 +26,8 @@ final class LayoutTestSupport {
 
     /** The smallest region the options allow: keeps every test's files at 4 MiB. */
     static final long REGION_BYTES = 4L << 20;
+    /** The smallest journal: snapshots of a store stay small. */
+    static final long JOURNAL_BYTES = 1L << 20;
     /** The lock file the engine creates; its content is irrelevant and it is never compared. */
     static final String LOCK_FILE = "LOCK";
 
@@ -33,11 +35,12 @@ final class LayoutTestSupport {
     }
 
     static Options small() {
-        return Options.builder().regionSizeBytes(REGION_BYTES).build();
+        return Options.builder().regionSizeBytes(REGION_BYTES).journalSizeBytes(JOURNAL_BYTES).build();
     }
 
     static Options small(int blockSizeBytes) {
-        return Options.builder().regionSizeBytes(REGION_BYTES).blockSizeBytes(blockSizeBytes).build();
+        return Options.builder().regionSizeBytes(REGION_BYTES).blockSizeBytes(blockSizeBytes).journalSizeBytes(JOURNAL_BYTES)
+                .build();
     }
 
     static byte[] b(String s) {

@@ -71,7 +71,8 @@ class ModelTest {
     @ParameterizedTest(name = "seed {0}")
     @MethodSource("syncSeeds")
     void syncBlock128(long seed) {
-        new Run("sync/128", seed, Options.builder().regionSizeBytes(REGION_BYTES).durability(Durability.SYNC).build(),
+        new Run("sync/128", seed, Options.builder().regionSizeBytes(REGION_BYTES).durability(Durability.SYNC)
+                .journalSizeBytes(1 << 20).build(),
                 OPS).run();
     }
 

@@ -29,6 +29,15 @@ public final class Allocator {
     /** Adds a region and returns its space. */
     public interface Grower {
         RegionSpace grow() throws IOException;
+
+        /**
+         * Before growing: frees what is only waiting (blocks unlinked by transactions not yet
+         * committed, as ext4 forces a commit before it reports a full disk). Returns the blocks
+         * it freed; more than zero means try the allocation again instead of growing.
+         */
+        default long reclaimPending() {
+            return 0;
+        }
     }
 
     private static final class Window {
@@ -184,7 +193,7 @@ public final class Allocator {
     /** Adds a region unless another thread already did since {@code seen}. */
     private void grow(RegionSpace[] seen) {
         synchronized (growLock) {
-            if (spaces != seen) {
+            if (spaces != seen || grower.reclaimPending() > 0) {
                 return;
             }
             addSpace(growNow());
@@ -194,6 +203,9 @@ public final class Allocator {
     /** Grows ahead of need (called by the zeroer when free space runs low). */
     void growAhead() {
         synchronized (growLock) {
+            if (grower.reclaimPending() > 0) {
+                return;
+            }
             addSpace(growNow());
         }
     }

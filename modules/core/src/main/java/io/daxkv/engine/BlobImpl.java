@@ -111,6 +111,7 @@ final class BlobImpl implements Blob {
 
     @Override
     public void commit() {
+        long txn;
         int slot = store.enterWrite();
         lock.writeLock().lock();
         try {
@@ -119,14 +120,6 @@ final class BlobImpl implements Blob {
                 f.convertRemaining();
             }
             Geometry g = store.geometry();
-            long sequence = store.nextSequence();
-            for (int i = 0; i < plan.chunkCount; i++) {
-                Extent c = extents[1 + i];
-                byte[] ch = new byte[ContinuationHeader.LENGTH];
-                ContinuationHeader.encode(ch, i, extents[0].regionId, extents[0].firstBlock, sequence, c.blockCount,
-                        c.regionId, c.firstBlock);
-                store.region(c.regionId).memory().write(g.blockOffset(c.firstBlock), ch, 0, ch.length);
-            }
             CRC32C crc = new CRC32C();
             crc.update(key, 0, key.length);
             PersistentMemory m = store.region(extents[0].regionId).memory();
@@ -137,24 +130,17 @@ final class BlobImpl implements Blob {
                 store.region(c.regionId).memory().updateCrc(crc, g.blockOffset(c.firstBlock) + ContinuationHeader.LENGTH,
                         plan.chunkPayload(i));
             }
-            int flags = plan.chunkCount > 0 ? RecordHeader.FLAG_CHAINED : 0;
-            byte[] header = new byte[RecordHeader.LENGTH];
-            RecordHeader.encode(header, flags, key.length, extents[0].blockCount, capacity, sequence, (int) crc.getValue(),
-                    plan.chunkCount, 0, extents[0].regionId, extents[0].firstBlock);
-            m.write(base + 4, header, 4, RecordHeader.LENGTH - 4);
-            m.putIntRelease(base, RecordHeader.MAGIC);
-            if (store.syncWrites()) {
-                store.io().flushExtents(extents);
-            }
-            RecordIO.Written w = new RecordIO.Written(extents[0],
-                    java.util.Arrays.copyOfRange(extents, 1, extents.length), sequence, flags, key.length, capacity,
-                    (int) crc.getValue());
+            RecordIO.Pending p = new RecordIO.Pending(key, extents, plan, capacity, (int) crc.getValue());
             state = State.COMMITTED;
             store.blobClosed(this);
-            store.publish(key, w, Store.PutMode.UPSERT, capacity);
+            // ordered, never data=journal: the committer flushes the blob's extents before the commit
+            txn = store.commitRecord(p, Store.PutMode.UPSERT, io.daxkv.Durability.ASYNC);
         } finally {
             lock.writeLock().unlock();
             store.exit(slot);
+        }
+        if (store.options().durability() == io.daxkv.Durability.SYNC) {
+            store.awaitDurable(txn);
         }
     }
 

@@ -7,27 +7,30 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongSupplier;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Deferred free: how a record that left the index becomes free space, in two steps.
  *
  * <ol>
- *   <li><b>Superseded</b> ({@link #supersede}): an overwrite queues the old record. Its magic is
- *       still there; recovery resolves it by sequence, and its blocks are not free. The writer
- *       does not touch the old record's page: clearing it there cost a write-protect fault per
- *       overwrite (the page is usually clean after the last flush).</li>
- *   <li><b>Retired</b> ({@link #clearSuperseded}, or {@link #retire} for a record whose magic
- *       the caller cleared): the magic is zeroed (SYNC: flushed, so an older version cannot
- *       outlive a later durable delete after a power failure) and the extents wait, tagged with
- *       the epoch of the unlink, until no reader can still be reading them
- *       ({@link Epochs}); then {@link #reclaim} frees them, neighbours merged.</li>
+ *   <li><b>Unlinked</b> ({@link #supersede}): an overwrite or a delete queues the old record,
+ *       tagged with the journal transaction that unlinked it. Its magic and its blocks stay as
+ *       they are until that transaction commits: a crash before then must find the record
+ *       where the committed journal says it is. The writer does not touch the old record's
+ *       page (clearing it there cost a write-protect fault per overwrite).</li>
+ *   <li><b>Retired</b> ({@link #clearCommitted}): once the transaction has committed the magic
+ *       is zeroed (not flushed: the next checkpoint flushes it before it lets the journal forget
+ *       the transaction) and the extents wait, tagged with the epoch of the unlink, until no
+ *       reader can still be reading them ({@link Epochs}); then {@link #reclaim} frees them,
+ *       neighbours merged.</li>
  * </ol>
  *
- * A delete calls {@link #clearSuperseded} before clearing its own record, so no queued older
- * version of the key can outlive it. The flusher thread calls {@link #reclaim} every 10 ms;
- * writers call it in line when the backlog grows.
+ * Freed blocks are therefore reusable only after the freeing transaction commits, as in jbd2.
+ * The flusher thread calls {@link #reclaim} every 10 ms; writers call it in line when the
+ * backlog grows; a checkpoint calls {@link #clearCommitted} for everything it covers.
  */
 final class Reclaimer {
 
@@ -38,61 +41,116 @@ final class Reclaimer {
     private static final class Superseded {
         final long epoch;
         final long address;
-
-        Superseded(long epoch, long address) {
+        final long txnId;
+        Superseded(long epoch, long address, long txnId) {
             this.epoch = epoch;
             this.address = address;
+            this.txnId = txnId;
         }
     }
 
     private static final class Retired {
         final long epoch;
         final Extent[] extents;
+        final int blocks;
 
         Retired(long epoch, Extent[] extents) {
             this.epoch = epoch;
             this.extents = extents;
+            int n = 0;
+            for (Extent e : extents) {
+                n += e.blockCount;
+            }
+            this.blocks = n;
         }
     }
+
+    /** Blocks retired and not yet freed. */
+    private final AtomicLong retiredBlocks = new AtomicLong();
 
     private final RecordIO io;
     private final Epochs epochs;
     private final Allocator allocator;
-    private final boolean sync;
+    private final LongSupplier committedTxnId;
     private final ConcurrentLinkedQueue<Superseded> superseded = new ConcurrentLinkedQueue<>();
     private final ConcurrentLinkedQueue<Retired> retired = new ConcurrentLinkedQueue<>();
-    /** Records counted from {@link #supersede} or {@link #retire} until their extents are freed. */
+    /** Records counted from {@link #supersede} until their extents are freed. */
     private final LongAdder backlog = new LongAdder();
     private final ReentrantLock reclaimLock = new ReentrantLock();
 
-    Reclaimer(RecordIO io, Epochs epochs, Allocator allocator, boolean sync) {
+    /** Records unlinked and waiting for their transaction to commit (and a clear). */
+    private final AtomicLong uncleared = new AtomicLong();
+    /**
+     * Uncleared records beyond which a commit is asked for early: what would fill a sixteenth of
+     * the free space (or of a region, if less) at {@value #BLOCKS_PER_RECORD_GUESS} blocks a
+     * record. Commits of small records are one sequential flush of the log, cheap enough to
+     * spend on keeping the store from growing.
+     */
+    private volatile long commitThreshold = MIN_COMMIT_THRESHOLD;
+    private static final long MIN_COMMIT_THRESHOLD = 1024;
+    private static final int BLOCKS_PER_RECORD_GUESS = 4;
+    private final Runnable requestCommit;
+
+    Reclaimer(RecordIO io, Epochs epochs, Allocator allocator, LongSupplier committedTxnId, Runnable requestCommit) {
         this.io = io;
         this.epochs = epochs;
         this.allocator = allocator;
-        this.sync = sync;
+        this.committedTxnId = committedTxnId;
+        this.requestCommit = requestCommit;
     }
 
-    /** Queues the record at {@code address}, just unlinked from the index, to be cleared and freed. */
-    void supersede(long address) {
-        superseded.add(new Superseded(epochs.current(), address));
+    /**
+     * Queues the record at {@code address}, unlinked by transaction {@code txnId}, to be cleared
+     * and freed. Called under the journal's append lock, so a checkpoint that covers the
+     * transaction finds the record queued. When unlinked records pile up, asks for a commit
+     * early rather than let the store grow.
+     */
+    void supersede(long address, long txnId) {
+        superseded.add(new Superseded(epochs.current(), address, txnId));
         backlog.increment();
-    }
-
-    /** Queues the extents of a record, just unlinked, whose magic the caller has cleared. */
-    void retire(Extent[] extents) {
-        retired.add(new Retired(epochs.current(), extents));
-        backlog.increment();
-    }
-
-    /** Clears the magic of every queued superseded record and retires its extents. */
-    void clearSuperseded() {
-        synchronized (superseded) {
-            for (Superseded r; (r = superseded.poll()) != null; ) {
-                Extent[] extents = io.extentsOf(r.address);
-                io.clear(r.address, sync);
-                retired.add(new Retired(r.epoch, extents));
+        long waiting = uncleared.incrementAndGet();
+        if (waiting > commitThreshold) {
+            long free = allocator.totalBlocks() - allocator.usedBlocks();
+            long region = allocator.spaces()[0].blockCount;
+            commitThreshold = Math.max(MIN_COMMIT_THRESHOLD, Math.min(free, region) / 16 / BLOCKS_PER_RECORD_GUESS);
+            if (waiting > commitThreshold) {
+                requestCommit.run();
             }
         }
+    }
+
+    /**
+     * Clears the magic of queued records whose unlinking transaction is at most
+     * {@code txnLimit} (and committed) and retires their extents. The queue is in near txn
+     * order: the routine pass stops at the first record of a later transaction (the next pass
+     * takes the rest); a {@code complete} pass (a checkpoint, which must leave none behind)
+     * walks the whole queue.
+     */
+    void clearCommitted(long txnLimit, boolean complete) {
+        long limit = Math.min(txnLimit, committedTxnId.getAsLong());
+        synchronized (superseded) {
+            for (java.util.Iterator<Superseded> it = superseded.iterator(); it.hasNext(); ) {
+                Superseded r = it.next();
+                if (r.txnId > limit) {
+                    if (!complete) {
+                        break;
+                    }
+                    continue;
+                }
+                it.remove();
+                uncleared.decrementAndGet();
+                Extent[] extents = io.extentsOf(r.address);
+                io.clear(r.address);
+                Retired t = new Retired(r.epoch, extents);
+                retiredBlocks.addAndGet(t.blocks);
+                retired.add(t);
+            }
+        }
+    }
+
+    /** Clears every record whose transaction has committed. */
+    void clearCommitted() {
+        clearCommitted(Long.MAX_VALUE, false);
     }
 
     /** Reclaims in line when the backlog is long; checked when {@code hint} is a multiple of 64. */
@@ -107,8 +165,23 @@ final class Reclaimer {
         if (!reclaimLock.tryLock()) {
             return;
         }
+        reclaimLocked();
+    }
+
+    /** As {@link #reclaim()}, waiting for another thread's turn to end instead of skipping. */
+    void reclaimWaiting() {
+        reclaimLock.lock();
+        reclaimLocked();
+    }
+
+    /** Blocks waiting for a commit or for readers before they are free (about: uncleared ones are guessed). */
+    long pendingBlocks() {
+        return uncleared.get() * BLOCKS_PER_RECORD_GUESS + retiredBlocks.get();
+    }
+
+    private void reclaimLocked() {
         try {
-            clearSuperseded();
+            clearCommitted();
             // Only extents retired before this advance may go: a reader that pinned after the
             // slot scan below cannot be seen by it, but it also cannot have found an extent
             // unlinked before the advance.
@@ -118,6 +191,7 @@ final class Reclaimer {
             for (Retired r; (r = retired.peek()) != null && r.epoch < min; ) {
                 retired.poll();
                 backlog.decrement();
+                retiredBlocks.addAndGet(-r.blocks);
                 ready.addAll(Arrays.asList(r.extents));
             }
             freeCoalesced(ready);
@@ -138,10 +212,14 @@ final class Reclaimer {
 
     /** Frees everything at once: only when no operation can be running (the store is closing). */
     void reclaimAllQuiescent() {
-        clearSuperseded();
+        clearCommitted(Long.MAX_VALUE, true);
+        if (!superseded.isEmpty()) {
+            throw new IllegalStateException("records unlinked by uncommitted transactions remain at close");
+        }
         List<Extent> all = new ArrayList<>();
         for (Retired r; (r = retired.poll()) != null; ) {
             backlog.decrement();
+            retiredBlocks.addAndGet(-r.blocks);
             all.addAll(Arrays.asList(r.extents));
         }
         freeCoalesced(all);

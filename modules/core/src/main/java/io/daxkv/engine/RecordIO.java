@@ -18,11 +18,13 @@ import java.util.zip.CRC32C;
 /**
  * Writes, reads and clears records in the mapping (layouts in {@code io.daxkv.extent}).
  *
- * <p>Write order for a record, the publish rule of the whole engine: key, chunk table, value,
- * continuation headers and zero padding first; then header bytes 4..56; then the magic with a
- * release store. A record exists once its magic does; a crash before that leaves blocks that
- * recovery sees as free. Deleting a record zeroes its magic (release store) before its blocks
- * go anywhere.
+ * <p>Write order for a record, the publish rule of the whole engine: key, chunk table, value
+ * and zero padding first ({@link #writeBody}, in parallel with other writers); then, under the
+ * journal's append lock with the record's sequence, continuation headers, header bytes 4..56 and
+ * the magic with a release store ({@link #seal}). A record exists once its magic does; a crash
+ * before that leaves blocks that recovery sees as free. A record leaves the store by its magic
+ * being zeroed (release store), after the transaction that unlinked it commits, before its
+ * blocks go anywhere.
  */
 final class RecordIO {
 
@@ -93,18 +95,36 @@ final class RecordIO {
     }
 
     /**
-     * Writes a whole record into freshly allocated extents and publishes its magic.
-     *
-     * @param flags         header flags besides FLAG_CHAINED
-     * @param batchSequence the batch's commit sequence when flags has FLAG_BATCH, else 0
-     * @param fixedSequence the record's sequence, or 0 to take the next one
+     * A record whose key, chunk table, value and padding are in the mapping but whose headers
+     * are not: invisible to readers and to recovery until {@link #seal} writes its magic.
      */
-    Written write(byte[] key, ByteBuffer value, int flags, long batchSequence, long fixedSequence, boolean sync) {
+    static final class Pending {
+        final byte[] key;
+        final Extent[] extents;
+        final RecordPlan plan;
+        final long valueLength;
+        final int dataCrc;
+
+        Pending(byte[] key, Extent[] extents, RecordPlan plan, long valueLength, int dataCrc) {
+            this.key = key;
+            this.extents = extents;
+            this.plan = plan;
+            this.valueLength = valueLength;
+            this.dataCrc = dataCrc;
+        }
+
+        /** Bytes of the primary extent the record covers: header, key, chunk table, its part of the value. */
+        int primaryBytes() {
+            return plan.primaryBytes;
+        }
+    }
+
+    /** Allocates extents and writes everything of a record but its headers (step 1 of 2). */
+    Pending writeBody(byte[] key, ByteBuffer value) {
         int keyLength = key.length;
         long valueLength = value.remaining();
         RecordPlan plan = RecordPlan.of(keyLength, valueLength);
         Extent[] extents = allocate(plan);
-        long sequence = fixedSequence != 0 ? fixedSequence : store.nextSequence();
         CRC32C crc = new CRC32C();
         crc.update(key, 0, keyLength);
         crc.update(value.duplicate());
@@ -138,52 +158,46 @@ final class RecordIO {
             part.position(value.position() + (int) plan.chunkValueStart(i));
             part.limit(part.position() + plan.chunkPayload(i));
             cm.write(cbase + ContinuationHeader.LENGTH, part);
-            byte[] ch = new byte[ContinuationHeader.LENGTH];
-            ContinuationHeader.encode(ch, i, primary.regionId, primary.firstBlock, sequence, c.blockCount,
-                    c.regionId, c.firstBlock);
-            cm.write(cbase, ch, 0, ch.length);
             faultWholeExtent(cm, g, c, plan.chunkBytes(i));
         }
-        int allFlags = flags | (plan.chunkCount > 0 ? RecordHeader.FLAG_CHAINED : 0);
-        byte[] header = new byte[RecordHeader.LENGTH];
-        RecordHeader.encode(header, allFlags, keyLength, primary.blockCount, valueLength, sequence, dataCrc,
-                plan.chunkCount, batchSequence, primary.regionId, primary.firstBlock);
-        m.write(base + 4, header, 4, RecordHeader.LENGTH - 4);
-        m.putIntRelease(base + RecordHeader.MAGIC_OFFSET, RecordHeader.MAGIC);
-        if (sync) {
-            flushExtents(extents);
-        }
-        return new Written(primary, extents.length == 1 ? NO_CHUNKS : java.util.Arrays.copyOfRange(extents, 1, extents.length),
-                sequence, allFlags, keyLength, valueLength, dataCrc);
-    }
-
-    static final Extent[] NO_CHUNKS = new Extent[0];
-
-    /** Rewrites a batch record's header without the batch flag (its batch has committed). */
-    void finalizeBatchRecord(Written w) {
-        finalizeBatchRecord(store.region(w.primary.regionId).memory(), store.geometry(), w.flags, w.keyLength,
-                w.primary.blockCount, w.valueLength, w.sequence, w.dataCrc, w.chunkCount, w.primary.regionId,
-                w.primary.firstBlock);
+        return new Pending(key, extents, plan, valueLength, dataCrc);
     }
 
     /**
-     * Rewrites header bytes 4..56 of the record at (regionId, block) with the batch flag and
-     * batch sequence cleared and the header CRC redone; the magic is left as it is. Readers use
-     * none of the fields that change.
+     * Step 2 of 2, under the journal's append lock: continuation headers, then header bytes
+     * 4..56, then the magic with a release store. From here on the record exists.
      */
-    static void finalizeBatchRecord(PersistentMemory m, Geometry g, int flags, int keyLength, int extentBlocks,
-                                    long valueLength, long sequence, int dataCrc, int chunkCount, int regionId, int block) {
+    Written seal(Pending p, long sequence) {
+        Geometry g = store.geometry();
+        Extent primary = p.extents[0];
+        for (int i = 0; i < p.plan.chunkCount; i++) {
+            Extent c = p.extents[1 + i];
+            byte[] ch = new byte[ContinuationHeader.LENGTH];
+            ContinuationHeader.encode(ch, i, primary.regionId, primary.firstBlock, sequence, c.blockCount,
+                    c.regionId, c.firstBlock);
+            store.region(c.regionId).memory().write(g.blockOffset(c.firstBlock), ch, 0, ch.length);
+        }
+        int flags = p.plan.chunkCount > 0 ? RecordHeader.FLAG_CHAINED : 0;
         byte[] header = new byte[RecordHeader.LENGTH];
-        RecordHeader.encode(header, flags & ~RecordHeader.FLAG_BATCH, keyLength, extentBlocks, valueLength, sequence,
-                dataCrc, chunkCount, 0, regionId, block);
-        m.write(g.blockOffset(block) + 4, header, 4, RecordHeader.LENGTH - 4);
+        RecordHeader.encode(header, flags, p.key.length, primary.blockCount, p.valueLength, sequence, p.dataCrc,
+                p.plan.chunkCount, 0, primary.regionId, primary.firstBlock);
+        PersistentMemory m = store.region(primary.regionId).memory();
+        long base = g.blockOffset(primary.firstBlock);
+        m.write(base + 4, header, 4, RecordHeader.LENGTH - 4);
+        m.putIntRelease(base + RecordHeader.MAGIC_OFFSET, RecordHeader.MAGIC);
+        return new Written(primary, p.extents.length == 1 ? NO_CHUNKS
+                : java.util.Arrays.copyOfRange(p.extents, 1, p.extents.length),
+                sequence, flags, p.key.length, p.valueLength, p.dataCrc);
     }
 
-    void flushHeader(long address) {
-        Geometry g = store.geometry();
-        store.region(ExtentAddress.regionId(address)).memory()
-                .flush(g.blockOffset(ExtentAddress.blockIndex(address)), RecordHeader.LENGTH);
+    /** Frees the extents of a record never sealed: nobody can have seen it. */
+    void abandon(Pending p) {
+        for (Extent e : p.extents) {
+            store.allocator().free(e.regionId, e.firstBlock, e.blockCount);
+        }
     }
+
+    static final Extent[] NO_CHUNKS = new Extent[0];
 
     /**
      * A record written by one thread in one go faults all its blocks at once: when the extent is
@@ -208,8 +222,8 @@ final class RecordIO {
         }
     }
 
-    /** Zeroes the magic of the record at {@code address} and of its continuations; optionally flushes. */
-    void clear(long address, boolean sync) {
+    /** Zeroes the magic of the record at {@code address} and of its continuations (not flushed). */
+    void clear(long address) {
         Geometry g = store.geometry();
         int regionId = ExtentAddress.regionId(address);
         int block = ExtentAddress.blockIndex(address);
@@ -226,15 +240,9 @@ final class RecordIO {
                 int cb = m.getInt(at + ChunkTable.FIRST_BLOCK_OFFSET);
                 PersistentMemory cm = store.region(cr).memory();
                 cm.putIntRelease(g.blockOffset(cb), 0);
-                if (sync) {
-                    cm.flush(g.blockOffset(cb), ContinuationHeader.LENGTH);
-                }
             }
         }
         m.putIntRelease(base + RecordHeader.MAGIC_OFFSET, 0);
-        if (sync) {
-            m.flush(base, RecordHeader.LENGTH);
-        }
     }
 
     /** The extents of the record at {@code address}, primary first (read from its header, magic or not). */

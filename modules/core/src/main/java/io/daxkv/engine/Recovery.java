@@ -10,6 +10,8 @@ import io.daxkv.extent.RecordHeader;
 import io.daxkv.extent.RecordPlan;
 import io.daxkv.index.Index;
 import io.daxkv.index.IndexEntry;
+import io.daxkv.journal.Journal;
+import io.daxkv.journal.JournalEntry;
 import io.daxkv.pmem.PersistentMemory;
 import io.daxkv.region.Geometry;
 import io.daxkv.region.Region;
@@ -23,22 +25,26 @@ import java.util.Map;
 import java.util.zip.CRC32C;
 
 /**
- * Rebuilds the index and the block bitmaps from the records, at every open.
+ * Rebuilds the index and the block bitmaps from the journal and the records, at every open.
  *
  * <ol>
- *   <li>Scan each region block by block. A block that starts with a record or continuation
- *       magic and whose position-bound header CRC verifies is a candidate; the scan skips its
- *       extent. Anything else is free space.</li>
- *   <li>Batch commit records (key length 0) are read first: a record flagged as part of a batch
- *       counts only if its batch's commit record exists; each commit record's deleted keys
- *       remove every record of that key older than the commit.</li>
+ *   <li><b>Replay</b> (read by {@link Journal#replay()}): the committed transactions from the
+ *       journal's tail. Records journaled with their data (data=journal) are written home, but
+ *       only where no later committed entry allocated any of their blocks: walking the entries
+ *       newest first, each put claims its blocks, and an older put whose blocks are claimed is
+ *       stale (its blocks were freed and reused).</li>
+ *   <li><b>Scan</b> each region block by block. A block that starts with a record or
+ *       continuation magic and whose position-bound header CRC verifies is a candidate; the scan
+ *       skips its extent. Anything else is free space. A candidate whose sequence is above the
+ *       last committed one was never acknowledged as durable and is dropped: sequences are
+ *       taken in journal order, so the committed writes are exactly those at or below it.</li>
  *   <li>Per key, the valid candidate with the highest sequence whose data CRC verifies (all
- *       its continuations included) wins. Everything else with a magic is cleared.</li>
- *   <li>Winners from committed batches are finalized (batch flag removed) and flushed before
- *       the commit records are cleared, so a crash during recovery loses nothing.</li>
+ *       its continuations included) wins, unless a replayed delete of the key has a higher
+ *       sequence. Everything else with a magic is cleared.</li>
  *   <li>Used bits = winners' extents. For a region closed clean, the on-disk bitmaps must equal
  *       them; a difference is reported as corruption, naming the region and group.</li>
  * </ol>
+ * Everything written is flushed before the store takes new writes; the journal is then emptied.
  */
 public final class Recovery {
 
@@ -46,7 +52,10 @@ public final class Recovery {
     public static final class Report {
         public long recordsKept;
         public long recordsDropped;
-        public long batchesFinalized;
+        public long replayedTransactions;
+        public long replayedEntries;
+        public long recordsRestored;
+        public long replayMillis;
         public long maxSequence;
         public long liveBytes;
         public long millis;
@@ -55,9 +64,9 @@ public final class Recovery {
 
         @Override
         public String toString() {
-            return "recovery: " + recordsKept + " records kept, " + recordsDropped + " dropped, "
-                    + batchesFinalized + " batches finalized, regions clean/dirty " + regionsClean + "/"
-                    + regionsDirty + ", " + millis + " ms";
+            return "recovery: " + recordsKept + " records kept, " + recordsDropped + " dropped; replayed "
+                    + replayedTransactions + " transactions (" + replayedEntries + " entries, " + recordsRestored
+                    + " records restored); regions clean/dirty " + regionsClean + "/" + regionsDirty + ", " + millis + " ms";
         }
     }
 
@@ -98,9 +107,12 @@ public final class Recovery {
     private final Map<Integer, RegionSpace> spaces = new HashMap<>();
     private final CRC32C scratchCrc = new CRC32C();
 
-    Recovery(Store store, List<Region> regions) {
+    private final Journal.Replayed replayed;
+
+    Recovery(Store store, List<Region> regions, Journal.Replayed replayed) {
         this.store = store;
         this.regions = regions;
+        this.replayed = replayed;
         this.g = store.geometry();
     }
 
@@ -120,6 +132,11 @@ public final class Recovery {
     Report run() {
         long start = System.nanoTime();
         Report report = new Report();
+        report.replayedTransactions = replayed.transactions;
+        report.replayedEntries = replayed.entries.size();
+        report.replayMillis = replayed.millis;
+        report.recordsRestored = restoreJournaledData();
+        long committedSeq = replayed.committedSeq;
         List<Candidate> candidates = new ArrayList<>();
         Map<Long, Continuation> continuations = new HashMap<>();
         for (Region r : regions) {
@@ -131,21 +148,14 @@ public final class Recovery {
                 report.regionsDirty++;
             }
         }
-        // Phase 1, decide (reads only). Batch commits first: sequence -> deleted keys.
-        Map<Long, List<byte[]>> commits = new HashMap<>();
-        List<Candidate> commitRecords = new ArrayList<>();
+        // Phase 1, decide (reads only).
         List<Candidate> dropped = new ArrayList<>();
         List<Candidate> damaged = new ArrayList<>();
         List<Candidate> keyed = new ArrayList<>(candidates.size());
         for (Candidate c : candidates) {
             report.maxSequence = Math.max(report.maxSequence, c.sequence);
-            if ((c.flags & RecordHeader.FLAG_BATCH_COMMIT) != 0) {
-                if (verifyData(c, continuations)) {
-                    commits.put(c.sequence, BatchWriter.decodeDeletedKeys(readValue(c)));
-                    commitRecords.add(c);
-                } else {
-                    dropped.add(c);
-                }
+            if (c.sequence > committedSeq || c.keyLength == 0) {
+                dropped.add(c); // never committed (or a batch commit record of an older format)
                 continue;
             }
             keyed.add(c);
@@ -158,9 +168,9 @@ public final class Recovery {
             return byKey != 0 ? byKey : Long.compare(b.sequence, a.sequence);
         });
         Map<Index.KeyRef, Long> deleteBarrier = new HashMap<>();
-        for (Map.Entry<Long, List<byte[]>> e : commits.entrySet()) {
-            for (byte[] k : e.getValue()) {
-                deleteBarrier.merge(new Index.KeyRef(k), e.getKey(), Math::max);
+        for (JournalEntry e : replayed.entries) {
+            if (e instanceof JournalEntry.Delete d) {
+                deleteBarrier.merge(new Index.KeyRef(d.key()), d.sequence(), Math::max);
             }
         }
         List<Candidate> winners = new ArrayList<>(keyed.size());
@@ -179,9 +189,8 @@ public final class Recovery {
                 if (c.sequence < barrier) {
                     break;
                 }
-                boolean batchOk = (c.flags & RecordHeader.FLAG_BATCH) == 0 || commits.containsKey(c.batchSequence);
-                if (!batchOk) {
-                    continue;
+                if ((c.flags & RecordHeader.FLAG_BATCH) != 0) {
+                    continue; // a batch record of an older format: its batch never finalized
                 }
                 if (verifyData(c, continuations)) {
                     winner = c;
@@ -207,24 +216,7 @@ public final class Recovery {
                 checkBitmaps(r, spaces.get(r.id), damaged);
             }
         }
-        // Phase 3, repair and build: finalize committed batches (flushed before their commit
-        // records go), clear everything that lost, fill the index.
-        List<Candidate> toFinalize = new ArrayList<>();
-        for (Candidate c : winners) {
-            if ((c.flags & RecordHeader.FLAG_BATCH) != 0) {
-                toFinalize.add(c);
-            }
-        }
-        for (Candidate c : toFinalize) {
-            finalizeBatchRecord(c);
-        }
-        if (!toFinalize.isEmpty()) {
-            flushAll();
-        }
-        for (Candidate c : commitRecords) {
-            clearPrimary(c);
-            report.batchesFinalized++;
-        }
+        // Phase 3, repair and build: clear everything that lost, fill the index.
         for (Candidate c : dropped) {
             clearPrimary(c);
             report.recordsDropped++;
@@ -383,21 +375,6 @@ public final class Recovery {
         return (int) crc.getValue() == c.dataCrc;
     }
 
-    private byte[] readValue(Candidate c) {
-        RecordPlan plan = RecordPlan.of(c.keyLength, c.valueLength);
-        byte[] v = new byte[(int) c.valueLength];
-        PersistentMemory m = store.region(c.regionId).memory();
-        long base = g.blockOffset(c.block);
-        m.read(base + RecordHeader.valueOffset(c.keyLength, c.chunkCount), v, 0, plan.primaryValueBytes);
-        for (int i = 0; i < c.chunkCount; i++) {
-            int region = ExtentAddress.regionId(c.chunkAddresses[i]);
-            int block = ExtentAddress.blockIndex(c.chunkAddresses[i]);
-            store.region(region).memory().read(g.blockOffset(block) + ContinuationHeader.LENGTH, v,
-                    (int) plan.chunkValueStart(i), plan.chunkPayload(i));
-        }
-        return v;
-    }
-
     private void markUsed(Candidate c, Map<Long, Continuation> continuations) {
         spaces.get(c.regionId).markUsed(c.block, c.extentBlocks);
         for (int i = 0; i < c.chunkCount; i++) {
@@ -413,10 +390,48 @@ public final class Recovery {
         report.liveBytes += c.keyLength + c.valueLength;
     }
 
-    /** Removes the batch flag from a record whose batch committed; the header CRC is redone. */
-    private void finalizeBatchRecord(Candidate c) {
-        RecordIO.finalizeBatchRecord(store.region(c.regionId).memory(), g, c.flags, c.keyLength, c.extentBlocks,
-                c.valueLength, c.sequence, c.dataCrc, c.chunkCount, c.regionId, c.block);
+    /**
+     * Writes home the records journaled with their data, newest first, skipping any whose
+     * blocks a later committed entry claimed (freed and reused since). Returns how many.
+     */
+    private long restoreJournaledData() {
+        Map<Integer, java.util.BitSet> claimed = new HashMap<>();
+        long restored = 0;
+        List<JournalEntry> entries = replayed.entries;
+        for (int i = entries.size() - 1; i >= 0; i--) {
+            if (!(entries.get(i) instanceof JournalEntry.Put p)) {
+                continue;
+            }
+            int region = ExtentAddress.regionId(p.address());
+            int block = ExtentAddress.blockIndex(p.address());
+            Region r = store.regionOrNull(region);
+            if (r == null || block < 0 || p.primaryBlocks() < 1 || (long) block + p.primaryBlocks() > g.blockCount) {
+                throw new DaxKVException.Corrupt("journal entry for sequence " + p.sequence() + " names "
+                        + ExtentAddress.toString(p.address()) + "+" + p.primaryBlocks() + ", outside the store");
+            }
+            boolean stale = claim(claimed, region, block, p.primaryBlocks());
+            for (int c = 0; c + 2 < p.chunks().length; c += 3) {
+                stale |= claim(claimed, p.chunks()[c], p.chunks()[c + 1], p.chunks()[c + 2]);
+            }
+            byte[] data = p.data();
+            if (data != null && !stale) {
+                if (data.length > (long) p.primaryBlocks() * g.blockSizeBytes) {
+                    throw new DaxKVException.Corrupt("journal entry for sequence " + p.sequence() + " carries "
+                            + data.length + " bytes for an extent of " + p.primaryBlocks() + " blocks");
+                }
+                r.memory().write(g.blockOffset(block), data, 0, data.length);
+                restored++;
+            }
+        }
+        return restored;
+    }
+
+    /** Marks the blocks claimed; true when any already was (by a later entry). */
+    private static boolean claim(Map<Integer, java.util.BitSet> claimed, int region, int block, int count) {
+        java.util.BitSet bits = claimed.computeIfAbsent(region, k -> new java.util.BitSet());
+        boolean any = bits.nextSetBit(block) >= 0 && bits.nextSetBit(block) < block + count;
+        bits.set(block, block + count);
+        return any;
     }
 
     private void clearPrimary(Candidate c) {

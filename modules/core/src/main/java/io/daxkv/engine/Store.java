@@ -17,11 +17,13 @@ import io.daxkv.fault.FaultCounters;
 import io.daxkv.index.Epochs;
 import io.daxkv.index.Index;
 import io.daxkv.index.IndexEntry;
+import io.daxkv.journal.Journal;
+import io.daxkv.journal.JournalLayout;
+import io.daxkv.extent.RecordPlan;
 import io.daxkv.region.Geometry;
 import io.daxkv.region.Manifest;
 import io.daxkv.region.Region;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -31,6 +33,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -42,27 +45,30 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <h2>Paths</h2>
  * <ul>
- *   <li><b>put</b>: allocate (thread window, pre-zeroed first) → write key, value, padding →
- *       header, magic last (release) → SYNC: flush → publish under the key's entry monitor,
- *       highest sequence wins → queue the old record: the flusher thread clears its magic
- *       within ~10 ms and hands its extents to epoch reclamation.</li>
+ *   <li><b>put</b>: allocate (thread window, pre-zeroed first) → write key, value, padding
+ *       (in parallel with other writers) → under the journal's append lock: take the sequence,
+ *       write the header with the magic last (release), add the journal entry (with the record's
+ *       bytes when small: data=journal), publish in the index, queue the old record → the
+ *       transaction is in the log (page cache) when the lock is released → SYNC: wait for the
+ *       group commit that flushes it.</li>
  *   <li><b>get</b>: pin an epoch → hash index → read header (acquire), key, value → CRC →
  *       unpin. A cleared magic means the record was superseded under us: read the entry again.</li>
- *   <li><b>delete</b>: under the entry monitor mark it removed, unlink; clear every queued
- *       superseded record (so no older version of the key survives it), then its own magic
- *       (SYNC: flushed), retire the extents.</li>
+ *   <li><b>delete</b>: under the append lock: sequence, journal entry, unlink, queue the record.
+ *       Queued records are cleared and freed only after their transaction commits
+ *       ({@link Reclaimer}).</li>
  * </ul>
  *
  * <h2>Concurrency</h2>
- * Writers of one key serialize on its {@link IndexEntry} monitor only for the publish step
- * (compare sequence, swap address); they write their records in parallel. Readers never lock.
- * Every operation pins an {@link Epochs} slot for its duration: that is both what keeps freed
- * extents from being reused under a reader and what {@link #close()} waits on.
+ * Writers write their records in parallel and serialize only for the short sealing step under
+ * the journal's append lock, which makes sequence order, log order and index order one order.
+ * Readers never lock. Every operation pins an {@link Epochs} slot for its duration: that is both
+ * what keeps freed extents from being reused under a reader and what {@link #close()} waits on.
  *
  * <h2>Recovery</h2>
- * The records are the truth: open scans every region ({@link Recovery}), keeps the valid record
- * with the highest sequence per key, frees the rest, and rebuilds the index and the bitmaps. A
- * region closed clean must have on-disk bitmaps equal to the rebuilt ones.
+ * Open replays the journal (writing journaled records home), then scans every region
+ * ({@link Recovery}): per key the valid record with the highest sequence the log covers wins,
+ * unless a replayed delete is newer; the rest is cleared; index and bitmaps are rebuilt. A region
+ * closed clean must have on-disk bitmaps equal to the rebuilt ones.
  */
 public final class Store implements AutoCloseable {
 
@@ -90,12 +96,16 @@ public final class Store implements AutoCloseable {
     private final Thread flusher;
     private final Object growLock = new Object();
     private final Recovery.Report recoveryReport;
+    private final StoreDirectory.JournalFile journalFile;
+    private final Journal journal;
     private volatile boolean closed;
     private volatile Throwable failure;
     private volatile Throwable backgroundError;
 
-    private Store(StoreDirectory files, Options options, List<Region> regions) {
+    private Store(StoreDirectory files, Options options, List<Region> regions, StoreDirectory.JournalFile journalFile) {
         this.files = files;
+        this.journalFile = journalFile;
+        this.journal = journalFile.journal;
         this.dir = files.dir;
         this.options = options;
         Manifest manifest = files.manifest();
@@ -107,7 +117,8 @@ public final class Store implements AutoCloseable {
         }
         this.regionsById = byId;
         this.io = new RecordIO(this, counters);
-        Recovery recovery = new Recovery(this, regions);
+        Journal.Replayed replayed = journal.replay();
+        Recovery recovery = new Recovery(this, regions, replayed);
         this.recoveryReport = recovery.run();
         this.index = new Index(recovery.entries());
         for (Region r : regions) {
@@ -116,13 +127,25 @@ public final class Store implements AutoCloseable {
         this.sequence = new AtomicLong(recoveryReport.maxSequence);
         liveBytes.add(recoveryReport.liveBytes);
         int windowBlocks = (int) Math.max(16, Math.min((256 << 10) / geometry.blockSizeBytes, geometry.blockCount / 64));
-        this.allocator = new Allocator(recovery.spaces(), windowBlocks, this::growRegion);
-        this.reclaimer = new Reclaimer(io, epochs, allocator, syncWrites());
+        this.allocator = new Allocator(recovery.spaces(), windowBlocks, new Allocator.Grower() {
+            @Override
+            public RegionSpace grow() throws IOException {
+                return growRegion();
+            }
+
+            @Override
+            public long reclaimPending() {
+                return Store.this.reclaimPending();
+            }
+        });
+        this.reclaimer = new Reclaimer(io, epochs, allocator, journal::committedTxnId, journal::requestCommit);
         long poolBlocks = options.zeroerPoolBytes() / geometry.blockSizeBytes;
         this.zeroer = new Zeroer(allocator, poolBlocks, options.zeroerEnabled(), "daxkv-zeroer " + dir.getFileName(),
                 t -> backgroundError = t);
         this.flusher = new Thread(this::flushLoop, "daxkv-flusher " + dir.getFileName());
         this.flusher.setDaemon(true);
+        journal.start(replayed, recoveryReport.maxSequence, new JournalHost(), options.commitIntervalMs(),
+                "daxkv-journal " + dir.getFileName());
         zeroer.start();
         flusher.start();
     }
@@ -139,10 +162,12 @@ public final class Store implements AutoCloseable {
                     + java.nio.ByteOrder.nativeOrder());
         }
         StoreDirectory files = null;
+        StoreDirectory.JournalFile journal = null;
         List<Region> regions = new ArrayList<>();
         try {
             files = StoreDirectory.claim(absolute, options.createIfMissing());
             Manifest manifest = files.loadManifest(options);
+            journal = files.openJournal(options.journalSizeBytes());
             Geometry g = Geometry.of(manifest.regionSizeBytes, manifest.blockSizeBytes);
             for (Manifest.RegionEntry e : manifest.regions) {
                 regions.add(Region.open(absolute, e.regionId, g, manifest.storeUuid));
@@ -150,14 +175,28 @@ public final class Store implements AutoCloseable {
             if (regions.isEmpty()) {
                 regions.add(files.addRegion(g));
             }
-            return new Store(files, options, regions);
+            return new Store(files, options, regions, journal);
         } catch (IOException e) {
-            closeQuietly(regions, files);
+            closeQuietly(regions, journal, files);
             throw new DaxKVException.StorageIO(absolute + ": " + e.getMessage(), e);
         } catch (RuntimeException e) {
-            closeQuietly(regions, files);
+            closeQuietly(regions, journal, files);
             throw e;
         }
+    }
+
+    /**
+     * Commits and reclaims when blocks are only waiting for a commit, before the store grows;
+     * returns how many blocks that freed.
+     */
+    private long reclaimPending() {
+        if (closed || reclaimer == null || reclaimer.pendingBlocks() == 0) {
+            return 0;
+        }
+        long before = allocator.usedBlocks();
+        journal.commitNow();
+        reclaimer.reclaimWaiting();
+        return Math.max(0, before - allocator.usedBlocks());
     }
 
     /** Adds a region: listed CREATING, file allocated and formatted, then ACTIVE. */
@@ -200,10 +239,6 @@ public final class Store implements AutoCloseable {
         return regionId >= 0 && regionId < rs.length ? rs[regionId] : null;
     }
 
-    long nextSequence() {
-        return sequence.incrementAndGet();
-    }
-
 
     RecordIO io() {
         return io;
@@ -213,12 +248,8 @@ public final class Store implements AutoCloseable {
         return counters;
     }
 
-    Options options() {
+    public Options options() {
         return options;
-    }
-
-    boolean syncWrites() {
-        return options.durability() == Durability.SYNC;
     }
 
     public Path directory() {
@@ -255,76 +286,117 @@ public final class Store implements AutoCloseable {
 
     // ------------------------------------------------------------------------------ put / get
 
-    /** Put with a condition; returns whether the value was stored. */
-    public boolean put(byte[] key, ByteBuffer value, PutMode mode) {
+    /** What {@link #put} and {@link #delete} return when nothing was written (a condition failed, no such key). */
+    public static final long NOT_WRITTEN = -1;
+
+    /**
+     * Put with a condition. Returns the journal transaction holding the write, to wait on with
+     * {@link #awaitDurable} or {@link #whenDurable}, or {@link #NOT_WRITTEN} when the condition
+     * failed.
+     */
+    public long put(byte[] key, ByteBuffer value, PutMode mode, Durability durability) {
         Limits.checkKey(key);
         Objects.requireNonNull(value, "value must not be null");
         Limits.checkValueLength(value.remaining());
         int slot = enterWrite();
         try {
             if (mode != PutMode.UPSERT) {
+                // a cheap early answer; the decision is taken again under the append lock
                 IndexEntry current = index.get(key);
                 boolean present = current != null && !current.removed;
                 if (mode == PutMode.IF_ABSENT && present || mode == PutMode.IF_PRESENT && !present) {
-                    return false;
+                    return NOT_WRITTEN;
                 }
             }
-            byte[] k = key.clone();
-            RecordIO.Written w = io.write(k, value, 0, 0, 0, syncWrites());
-            boolean stored = publish(k, w, mode, value.remaining());
+            RecordIO.Pending p = io.writeBody(key.clone(), value);
+            long txn = commitRecord(p, mode, durability);
             reclaimer.reclaimIfBacklogged(sequence.get());
-            return stored;
+            return txn;
         } finally {
             exit(slot);
         }
     }
 
     /**
-     * Puts a written record in the index. Two writers of one key publish in sequence order: a
-     * record older than the one already published is discarded as if overwritten at once.
+     * Seals a written record, journals it and publishes it, all under the journal's append
+     * lock, so sequence order, journal order and index order are one order. Returns the
+     * transaction, or {@link #NOT_WRITTEN} (the record abandoned) when {@code mode} refuses.
      */
-    boolean publish(byte[] key, RecordIO.Written w, PutMode mode, long valueLength) {
-        long address = w.address();
-        for (;;) {
-            IndexEntry e = index.get(key);
-            if (e == null) {
-                if (mode == PutMode.IF_PRESENT) {
-                    discard(w);
-                    return false;
-                }
-                IndexEntry fresh = new IndexEntry(key, address, w.sequence);
-                synchronized (fresh) {
-                    if (index.insert(fresh) == null) {
-                        liveBytes.add(key.length + valueLength);
-                        return true;
-                    }
-                }
-                continue;
-            }
-            long old;
-            long oldBytes;
-            synchronized (e) {
-                if (e.removed) {
-                    continue;
-                }
-                if (mode == PutMode.IF_ABSENT) {
-                    discard(w);
-                    return false;
-                }
-                if (e.sequence > w.sequence) {
-                    // a newer write of this key is already published: ours happened just before it
-                    discard(w);
-                    return true;
-                }
-                old = e.address;
-                oldBytes = recordBytes(old);
-                e.address = address;
-                e.sequence = w.sequence;
-            }
-            liveBytes.add(key.length + valueLength - oldBytes);
-            reclaimer.supersede(old);
-            return true;
+    long commitRecord(RecordIO.Pending p, PutMode mode, Durability durability) {
+        long txn;
+        long old;
+        try {
+            journal.lock();
+        } catch (RuntimeException e) {
+            io.abandon(p);
+            throw e;
         }
+        try {
+            IndexEntry e = index.get(p.key);
+            boolean present = e != null;
+            if (mode == PutMode.IF_ABSENT && present || mode == PutMode.IF_PRESENT && !present) {
+                io.abandon(p);
+                return NOT_WRITTEN;
+            }
+            old = appendPutLocked(p, e, durability);
+            txn = journal.runningTxnId();
+        } finally {
+            journal.unlock();
+        }
+        afterPublish(p, old);
+        return txn;
+    }
+
+    /** Under the append lock: sequence, seal, journal entry, index. Returns the superseded address or -1. */
+    private long appendPutLocked(RecordIO.Pending p, IndexEntry e, Durability durability) {
+        long seq = sequence.incrementAndGet();
+        RecordIO.Written w = io.seal(p, seq);
+        Extent primary = w.primary;
+        int dataBytes = dataJournalBytes(w.chunks.length, p.primaryBytes());
+        journal.addPut(seq, primary, w.chunks, region(primary.regionId).memory(),
+                geometry.blockOffset(primary.firstBlock), dataBytes);
+        long address = w.address();
+        if (e == null) {
+            IndexEntry fresh = new IndexEntry(p.key, address, seq);
+            synchronized (fresh) {
+                index.insert(fresh);
+            }
+            return -1;
+        }
+        long old;
+        synchronized (e) {
+            old = e.address;
+            e.address = address;
+            e.sequence = seq;
+        }
+        reclaimer.supersede(old, journal.runningTxnId());
+        return old;
+    }
+
+    /** Outside the lock: live-bytes accounting and the old record to the reclaimer. */
+    private void afterPublish(RecordIO.Pending p, long old) {
+        long bytes = p.key.length + p.valueLength;
+        if (old != -1) {
+            // the old record is queued but intact: its blocks cannot be freed while this thread is pinned
+            bytes -= recordBytes(old);
+        }
+        liveBytes.add(bytes);
+    }
+
+    /**
+     * Records of at most this many bytes (header, key, value) carry their bytes in the journal
+     * (ext4's data=journal): a commit is then one sequential flush of the log, and the regions
+     * are flushed only at checkpoints. Larger records (and blobs) are flushed in their region
+     * before their transaction commits (data=ordered). The bound is high because a flush of a
+     * region range is an fsync of the region file, which on ext4 costs a file system journal
+     * commit whenever the range held unwritten (fallocated) blocks: measured here, a commit
+     * with a hundred such flushes took longer than half a second.
+     */
+    static final int DATA_JOURNAL_MAX_BYTES = 64 << 10;
+
+    /** Bytes of a record's primary extent that go into the journal with it: all of it, or none. */
+    private static int dataJournalBytes(int chunkCount, int primaryBytes) {
+        return chunkCount == 0 && primaryBytes <= DATA_JOURNAL_MAX_BYTES ? primaryBytes : 0;
     }
 
     /** Key plus value length of the record at {@code address} (from its header). */
@@ -334,18 +406,18 @@ public final class Store implements AutoCloseable {
         return r.memory().getInt(base + RecordHeader.KEY_LENGTH_OFFSET) + r.memory().getLong(base + RecordHeader.VALUE_LENGTH_OFFSET);
     }
 
-    /** A record that was written but never published: clear it and free it at once (no reader saw it). */
-    void discard(RecordIO.Written w) {
-        w.discarded = true;
-        io.clear(w.address(), syncWrites());
-        free(w.primary);
-        for (Extent c : w.chunks) {
-            free(c);
+    // ------------------------------------------------------------------------------ durability
+
+    /** Blocks until transaction {@code txn} is durable ({@link #NOT_WRITTEN}: returns at once). */
+    public void awaitDurable(long txn) {
+        if (txn != NOT_WRITTEN) {
+            journal.awaitDurable(txn);
         }
     }
 
-    private void free(Extent e) {
-        allocator.free(e.regionId, e.firstBlock, e.blockCount);
+    /** A future completing once transaction {@code txn} is durable; asks for a commit now. */
+    public CompletableFuture<Void> whenDurable(long txn) {
+        return txn == NOT_WRITTEN ? CompletableFuture.completedFuture(null) : journal.whenDurable(txn, true);
     }
 
     public byte[] get(byte[] key) {
@@ -421,43 +493,51 @@ public final class Store implements AutoCloseable {
 
     // -------------------------------------------------------------------------------- delete
 
-    public boolean delete(byte[] key) {
+    /** Deletes {@code key}; returns the transaction holding the delete, or {@link #NOT_WRITTEN} when absent. */
+    public long delete(byte[] key) {
         Limits.checkKey(key);
         int slot = enterWrite();
         try {
-            boolean deleted = deleteOlderThan(key, Long.MAX_VALUE, syncWrites());
+            if (index.get(key) == null) {
+                return NOT_WRITTEN;
+            }
+            long address;
+            long txn;
+            journal.lock();
+            try {
+                IndexEntry e = index.get(key);
+                if (e == null) {
+                    return NOT_WRITTEN;
+                }
+                address = deleteLocked(e);
+                txn = journal.runningTxnId();
+            } finally {
+                journal.unlock();
+            }
+            afterDelete(address);
             reclaimer.reclaimIfBacklogged(sequence.get());
-            return deleted;
+            return txn;
         } finally {
             exit(slot);
         }
     }
 
-    /**
-     * Deletes the key if its current record is older than {@code sequence} (a batch delete must
-     * not remove a write published after the batch's commit). Returns whether it deleted.
-     */
-    boolean deleteOlderThan(byte[] key, long sequence, boolean sync) {
-        IndexEntry e = index.get(key);
-        if (e == null) {
-            return false;
-        }
+    /** Under the append lock: journal the delete, unlink the entry. Returns the record's address. */
+    private long deleteLocked(IndexEntry e) {
+        long seq = sequence.incrementAndGet();
+        journal.addDelete(seq, e.key);
         long address;
         synchronized (e) {
-            if (e.removed || e.sequence > sequence) {
-                return false;
-            }
             e.removed = true;
             index.unlink(e);
             address = e.address;
         }
+        reclaimer.supersede(address, journal.runningTxnId());
+        return address;
+    }
+
+    private void afterDelete(long address) {
         liveBytes.add(-recordBytes(address));
-        // older versions of this key first: once the delete's own clear is durable, none may remain
-        reclaimer.clearSuperseded();
-        Extent[] extents = io.extentsOf(address);
-        io.clear(address, sync);
-        reclaimer.retire(extents);
-        return true;
     }
 
     // ---------------------------------------------------------------------------------- scan
@@ -477,9 +557,11 @@ public final class Store implements AutoCloseable {
 
     // --------------------------------------------------------------------------------- batch
 
-    public void write(WriteBatch batch) {
+    /** Applies the batch in one journal transaction; returns it ({@link #NOT_WRITTEN} when empty). */
+    public long write(WriteBatch batch, Durability durability) {
         // later operations on a key win: collapse first, validate everything before writing anything
         Map<Index.KeyRef, WriteBatch.Op> ops = new LinkedHashMap<>();
+        long journalBytes = 0;
         for (WriteBatch.Op op : batch.ops()) {
             Limits.checkKey(op.key());
             if (!op.isDelete()) {
@@ -489,16 +571,76 @@ public final class Store implements AutoCloseable {
             ops.remove(ref);
             ops.put(ref, op);
         }
+        for (WriteBatch.Op op : ops.values()) {
+            if (op.isDelete()) {
+                journalBytes += JournalLayout.deleteEntryBytes(op.key().length);
+            } else {
+                RecordPlan plan = RecordPlan.of(op.key().length, op.value().length);
+                journalBytes += JournalLayout.putEntryBytes(plan.chunkCount, dataJournalBytes(plan.chunkCount, plan.primaryBytes));
+            }
+        }
+        if (journalBytes > journal.maxTxnBytes()) {
+            throw new DaxKVException.LimitExceeded("batch of " + ops.size() + " operations needs up to " + journalBytes
+                    + " journal bytes; one transaction holds at most " + journal.maxTxnBytes()
+                    + " (a quarter of the journal): split the batch or use a larger journal");
+        }
         int slot = enterWrite();
         try {
             if (ops.isEmpty()) {
-                return;
+                return NOT_WRITTEN;
             }
-            new BatchWriter(this).apply(new ArrayList<>(ops.values()));
+            long txn = new BatchWriter(this).apply(new ArrayList<>(ops.values()), durability);
             reclaimer.reclaimIfBacklogged(sequence.get());
+            return txn;
         } finally {
             exit(slot);
         }
+    }
+
+    /**
+     * For {@link BatchWriter}: under one hold of the append lock, journal and publish every put
+     * (already written) and delete. Returns the transaction.
+     */
+    long commitBatch(List<WriteBatch.Op> ops, List<RecordIO.Pending> puts, Durability durability) {
+        long txn;
+        long[] olds = new long[ops.size()];
+        try {
+            journal.lock();
+        } catch (RuntimeException e) {
+            for (RecordIO.Pending p : puts) {
+                io.abandon(p);
+            }
+            throw e;
+        }
+        boolean any = false;
+        try {
+            int put = 0;
+            for (int i = 0; i < ops.size(); i++) {
+                WriteBatch.Op op = ops.get(i);
+                IndexEntry e = index.get(op.key());
+                if (op.isDelete()) {
+                    olds[i] = e == null ? -1 : deleteLocked(e);
+                    any |= e != null;
+                } else {
+                    olds[i] = appendPutLocked(puts.get(put++), e, durability);
+                    any = true;
+                }
+            }
+            txn = any ? journal.runningTxnId() : NOT_WRITTEN;
+        } finally {
+            journal.unlock();
+        }
+        int put = 0;
+        for (int i = 0; i < ops.size(); i++) {
+            if (ops.get(i).isDelete()) {
+                if (olds[i] != -1) {
+                    afterDelete(olds[i]);
+                }
+            } else {
+                afterPublish(puts.get(put++), olds[i]);
+            }
+        }
+        return txn;
     }
 
     // ---------------------------------------------------------------------------------- blob
@@ -525,48 +667,65 @@ public final class Store implements AutoCloseable {
 
     // ------------------------------------------------------------------- durability, reclaim
 
+    /** Commits everything written so far and waits for it. */
     public void sync() {
         int slot = enterWrite();
         try {
-            flushAll();
+            journal.commitNow();
         } finally {
             exit(slot);
         }
     }
 
     private void flushAll() {
-        try {
-            for (Region r : regionsById) {
-                if (r != null) {
-                    r.memory().flushAll();
-                }
+        for (Region r : regionsById) {
+            if (r != null) {
+                r.memory().flushAll();
             }
-        } catch (UncheckedIOException | DaxKVException.StorageIO e) {
-            failure = e;
-            throw new DaxKVException.ReadOnly(dir + ": flush failed (" + e.getMessage()
-                    + "); the store refuses writes until it is reopened", e);
         }
     }
 
-    /** Every 10 ms: reclaim; every commit interval: flush everything (the ASYNC commit). */
+    /** The journal's view of the store: how to make data durable and write it home. */
+    private final class JournalHost implements Journal.Host {
+        /**
+         * One flush per region, over the span of its extents: each flush of a region range is an
+         * fsync of its file, so one wide flush beats many narrow ones.
+         */
+        @Override
+        public void flushOrdered(List<Extent> extents) {
+            Map<Integer, long[]> spans = new java.util.TreeMap<>();
+            for (Extent e : extents) {
+                long start = geometry.blockOffset(e.firstBlock);
+                long end = start + (long) e.blockCount * geometry.blockSizeBytes;
+                spans.merge(e.regionId, new long[] {start, end},
+                        (x, y) -> new long[] {Math.min(x[0], y[0]), Math.max(x[1], y[1])});
+            }
+            for (Map.Entry<Integer, long[]> span : spans.entrySet()) {
+                region(span.getKey()).memory().flush(span.getValue()[0], span.getValue()[1] - span.getValue()[0]);
+            }
+        }
+
+        @Override
+        public void writeHome(long committedTxnId) {
+            reclaimer.clearCommitted(committedTxnId, true);
+            flushAll();
+        }
+
+        @Override
+        public void failed(Throwable cause) {
+            failure = cause;
+        }
+    }
+
+    /** Every 10 ms: clear and free what committed transactions unlinked. */
     private void flushLoop() {
-        long intervalNanos = TimeUnit.MILLISECONDS.toNanos(options.commitIntervalMs());
-        long lastFlush = System.nanoTime();
         while (!closed) {
-            LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(Math.min(10, options.commitIntervalMs())));
+            LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(10));
             if (closed) {
                 break;
             }
             try {
                 reclaimer.reclaim();
-                if (System.nanoTime() - lastFlush >= intervalNanos) {
-                    lastFlush = System.nanoTime();
-                    if (failure == null) {
-                        flushAll();
-                    }
-                }
-            } catch (DaxKVException.ReadOnly e) {
-                // recorded in `failure`; writers see it
             } catch (RuntimeException | Error e) {
                 backgroundError = e;
             }
@@ -615,6 +774,14 @@ public final class Store implements AutoCloseable {
                     .recoveryMillis(recoveryReport.millis)
                     .recordsDroppedAtOpen(recoveryReport.recordsDropped)
                     .regionsOpenedDirty(recoveryReport.regionsDirty)
+                    .journalCapacityBytes(journal.capacityBytes())
+                    .journalUsedBytes(journal.usedBytes())
+                    .journalCommits(journal.commits())
+                    .journalCheckpoints(journal.checkpoints())
+                    .replayedTransactions(recoveryReport.replayedTransactions)
+                    .replayedEntries(recoveryReport.replayedEntries)
+                    .recordsRestoredAtOpen(recoveryReport.recordsRestored)
+                    .replayMillis(recoveryReport.replayMillis)
                     .build();
         } finally {
             exit(slot);
@@ -631,8 +798,9 @@ public final class Store implements AutoCloseable {
         return (int) reclaimer.backlog();
     }
 
-    /** Waits until every retired extent has been reclaimed (no operation may be running). */
+    /** Commits, then waits until every retired extent has been reclaimed (no operation may be running). */
     public void reclaimAll() {
+        journal.commitNow();
         reclaimer.reclaimAll();
     }
 
@@ -671,9 +839,18 @@ public final class Store implements AutoCloseable {
         for (BlobImpl b : new ArrayList<>(openBlobs)) {
             b.releaseOnStoreClose();
         }
-        reclaimer.reclaimAllQuiescent();
         RuntimeException error = null;
+        try {
+            // commits what is running and checkpoints: every committed unlink is cleared
+            journal.close();
+        } catch (RuntimeException e) {
+            failure = failure == null ? e : failure;
+            error = new DaxKVException.StorageIO(dir + ": close could not commit the journal: " + e.getMessage(), e);
+        }
         boolean clean = failure == null;
+        if (clean) {
+            reclaimer.reclaimAllQuiescent();
+        }
         for (RegionSpace s : allocator.spaces()) {
             try {
                 s.region.memory().flushAll();
@@ -696,6 +873,11 @@ public final class Store implements AutoCloseable {
             }
         }
         try {
+            journalFile.release();
+        } catch (IOException e) {
+            error = error == null ? new DaxKVException.StorageIO(dir + ": " + e.getMessage(), e) : error;
+        }
+        try {
             files.release();
         } catch (IOException e) {
             error = error == null ? new DaxKVException.StorageIO(dir + ": " + e.getMessage(), e) : error;
@@ -709,7 +891,15 @@ public final class Store implements AutoCloseable {
         return closed;
     }
 
-    private static void closeQuietly(List<Region> regions, StoreDirectory files) {
+    private static void closeQuietly(List<Region> regions, StoreDirectory.JournalFile journal, StoreDirectory files) {
+        if (journal != null) {
+            try {
+                journal.journal.close();
+                journal.release();
+            } catch (IOException | RuntimeException ignored) {
+                // the open already failed; report that failure, not this one
+            }
+        }
         for (Region r : regions) {
             try {
                 r.close();

@@ -2,6 +2,8 @@ package io.daxkv.engine;
 
 import io.daxkv.DaxKVException;
 import io.daxkv.Options;
+import io.daxkv.journal.Journal;
+import io.daxkv.pmem.MappedPersistentMemory;
 import io.daxkv.region.Geometry;
 import io.daxkv.region.Manifest;
 import io.daxkv.region.Region;
@@ -128,6 +130,76 @@ final class StoreDirectory {
         return r;
     }
 
+    /**
+     * Maps the journal. A store whose manifest lists no region yet gets a new one (allocated for
+     * real, formatted, then renamed into place); any other store must have one, since without
+     * it the regions cannot be told apart from half-written garbage.
+     */
+    JournalFile openJournal(long capacityBytes) throws IOException {
+        Path file = dir.resolve(Journal.FILE_NAME);
+        UUID uuid = manifest.storeUuid;
+        if (Files.exists(file)) {
+            FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            try {
+                long size = ch.size();
+                MappedPersistentMemory m = MappedPersistentMemory.map(ch, Math.min(size, Integer.MAX_VALUE));
+                try {
+                    return new JournalFile(ch, Journal.open(file.toString(), m, uuid));
+                } catch (RuntimeException e) {
+                    m.close();
+                    throw e;
+                }
+            } catch (IOException | RuntimeException e) {
+                ch.close();
+                throw e;
+            }
+        }
+        if (!manifest.regions.isEmpty()) {
+            throw new DaxKVException.Corrupt(file + " is missing: the regions' records cannot be checked against the"
+                    + " committed transactions without it");
+        }
+        Path tmp = dir.resolve(Journal.FILE_NAME + ".tmp");
+        Files.deleteIfExists(tmp);
+        FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
+                StandardOpenOption.WRITE);
+        try {
+            Region.allocate(tmp, ch, capacityBytes);
+            MappedPersistentMemory m = MappedPersistentMemory.map(ch, capacityBytes);
+            Journal j;
+            try {
+                j = Journal.format(file.toString(), m, uuid);
+                ch.force(true);
+                Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+                Manifest.fsyncDirectory(dir);
+            } catch (IOException | RuntimeException e) {
+                m.close();
+                throw e;
+            }
+            return new JournalFile(ch, j);
+        } catch (IOException | RuntimeException e) {
+            ch.close();
+            Files.deleteIfExists(tmp);
+            throw e;
+        }
+    }
+
+    /** The journal and the file channel under its mapping. */
+    static final class JournalFile {
+        final FileChannel channel;
+        final Journal journal;
+
+        JournalFile(FileChannel channel, Journal journal) {
+            this.channel = channel;
+            this.journal = journal;
+        }
+
+        /** Unmaps and closes the file (after {@link Journal#close()}). */
+        void release() throws IOException {
+            journal.release();
+            channel.close();
+        }
+    }
+
     /** Releases the lock and the claim. Idempotent. */
     synchronized void release() throws IOException {
         if (released) {
@@ -209,6 +281,7 @@ final class StoreDirectory {
             }
         }
         Files.deleteIfExists(dir.resolve(Manifest.FILE_NAME + ".tmp"));
+        Files.deleteIfExists(dir.resolve(Journal.FILE_NAME + ".tmp"));
         return m;
     }
 }

@@ -180,7 +180,7 @@ public final class Region implements AutoCloseable {
     }
 
     /** Allocates {@code size} bytes of {@code file} for real; a full disk is an IOException naming it. */
-    static void allocate(Path file, FileChannel ch, long size) throws IOException {
+    public static void allocate(Path file, FileChannel ch, long size) throws IOException {
         if (fallocate(file, size)) {
             return;
         }

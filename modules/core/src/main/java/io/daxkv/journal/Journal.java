@@ -1,0 +1,884 @@
+package io.daxkv.journal;
+
+import io.daxkv.DaxKVException;
+import io.daxkv.alloc.Extent;
+import io.daxkv.extent.Bytes;
+import io.daxkv.pmem.PersistentMemory;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.zip.CRC32C;
+
+/**
+ * The metadata journal, in the spirit of jbd2. Every write operation (a put, a delete, a whole
+ * batch) is one <b>transaction</b>: its entries and a commit record with a CRC32C over them,
+ * written into the mapped log at the head while the writer holds the append lock. A
+ * <b>group commit</b> makes every transaction written so far durable with one flush; the
+ * writers waiting on any of them then return at once. Layout in {@link JournalLayout}.
+ *
+ * <h2>Lifecycle of a transaction</h2>
+ * <ol>
+ *   <li><b>appended</b>: under {@link #lock()} the caller takes its sequence and adds entries;
+ *       {@link #unlock()} writes the transaction at the head (page cache: a crash of the process
+ *       keeps it, a power failure may not). Log order is sequence order, so a valid prefix of
+ *       the log is a prefix of the history.</li>
+ *   <li><b>committed</b>: the committer thread takes everything appended (moving the head to the
+ *       next page, so a committed page is never written again), flushes the region ranges of
+ *       ordered entries ({@link Host#flushOrdered}), then flushes the log range, then moves
+ *       {@link #committedTxnId()} on and completes the group's future. Blocks freed by a
+ *       transaction are reused only after this (the caller's reclaimer reads the id).</li>
+ *   <li><b>checkpointed</b>: when the log is half full, {@link Host#writeHome} makes everything
+ *       committed durable in the regions, then the superblock moves the tail to the committed
+ *       head; replay never needs those transactions again.</li>
+ * </ol>
+ *
+ * <h2>Back-pressure and failure</h2>
+ * {@link #lock()} returns only when a transaction of {@link #maxTxnBytes()} fits without
+ * overtaking the tail; otherwise it asks for a checkpoint and waits. When a write or flush of the
+ * log or the regions fails, every transaction not yet committed fails with the error and
+ * {@link #lock()} refuses from then on: a failed flush cannot be retried into success.
+ */
+public final class Journal implements AutoCloseable {
+
+    public static final String FILE_NAME = "JOURNAL";
+    public static final long MIN_CAPACITY_BYTES = 1L << 20;
+    public static final long MAX_CAPACITY_BYTES = 1L << 30;
+
+    /** What the journal needs from the store it serves. */
+    public interface Host {
+        /** Makes the region bytes of these extents durable (data of ordered entries). */
+        void flushOrdered(List<Extent> extents);
+
+        /** Makes every write of a transaction up to {@code committedTxnId} durable in the regions. */
+        void writeHome(long committedTxnId);
+
+        /** The journal failed for good; the store must refuse writes. */
+        void failed(Throwable cause);
+    }
+
+    /** What {@link #replay()} found: the entries of every valid transaction, in log order. */
+    public static final class Replayed {
+        public final List<JournalEntry> entries = new ArrayList<>();
+        public long transactions;
+        public long committedSeq;
+        public long millis;
+        long headOffset;
+        long nextTxnId;
+        long bytes;
+    }
+
+    /** The transaction a lock holder is building (one per thread, reused). */
+    private static final class Builder {
+        byte[] buffer = new byte[4096];
+        int length;
+        int entryCount;
+        long maxSeq;
+        final List<Extent> ordered = new ArrayList<>();
+
+        void reset() {
+            length = JournalLayout.TXN_HEADER_BYTES;
+            entryCount = 0;
+            maxSeq = 0;
+            ordered.clear();
+        }
+
+        int reserve(int bytes) {
+            int at = length;
+            if (at + bytes + JournalLayout.TXN_TRAILER_BYTES > buffer.length) {
+                buffer = java.util.Arrays.copyOf(buffer, Math.max(buffer.length * 2,
+                        at + bytes + JournalLayout.TXN_TRAILER_BYTES));
+            }
+            length = at + bytes;
+            entryCount++;
+            return at;
+        }
+    }
+
+    /** Transactions appended since the last commit started: committed together. */
+    private static final class Group {
+        long lastTxnId;
+        boolean urgent;
+        final List<Extent> ordered = new ArrayList<>();
+        final CompletableFuture<Void> durable = new CompletableFuture<>();
+    }
+
+    private final String name;
+    private final PersistentMemory memory;
+    private final long capacityBytes;
+    private final long uuidMsb;
+    private final long uuidLsb;
+    private final long maxTxnBytes;
+    private final ThreadLocal<Builder> builders = ThreadLocal.withInitial(Builder::new);
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition roomMade = lock.newCondition();
+
+    // guarded by lock
+    private long generation;
+    private long tailOffset;
+    private long tailTxnId;
+    private long headOffset;
+    private long nextTxnId;
+    private long appendedSeq;
+    private Group open = new Group();
+    private Group committing;
+    private boolean checkpointWanted;
+    private volatile boolean commitRequested;
+    private boolean closing;
+    private Throwable failure;
+
+    private volatile long committedTxnId;
+    private volatile long committedSeq;
+    private Host host;
+    private long commitIntervalNanos;
+    private volatile Thread committer;
+    private volatile Thread checkpointer;
+
+    private final LongAdder commits = new LongAdder();
+    private final LongAdder transactions = new LongAdder();
+    private final LongAdder bytesWritten = new LongAdder();
+    private final LongAdder checkpoints = new LongAdder();
+
+    private Journal(String name, PersistentMemory memory, UUID storeUuid) {
+        this.name = name;
+        this.memory = memory;
+        this.capacityBytes = memory.sizeBytes();
+        this.uuidMsb = storeUuid.getMostSignificantBits();
+        this.uuidLsb = storeUuid.getLeastSignificantBits();
+        this.maxTxnBytes = (capacityBytes - JournalLayout.LOG_START) / 4;
+    }
+
+    /**
+     * Writes an empty journal onto {@code memory} (which must read as zeros) and returns it.
+     *
+     * @param name how errors name the journal (its file)
+     */
+    public static Journal format(String name, PersistentMemory memory, UUID storeUuid) {
+        checkCapacity(name, memory.sizeBytes());
+        Journal j = new Journal(name, memory, storeUuid);
+        j.generation = 0;
+        j.tailOffset = JournalLayout.LOG_START;
+        j.tailTxnId = 1;
+        j.writeSuperblock(0);
+        return j;
+    }
+
+    /** Opens an existing journal: reads and checks its superblock. Nothing is written. */
+    public static Journal open(String name, PersistentMemory memory, UUID storeUuid) {
+        checkCapacity(name, memory.sizeBytes());
+        Journal j = new Journal(name, memory, storeUuid);
+        j.readSuperblock();
+        return j;
+    }
+
+    private static void checkCapacity(String name, long size) {
+        if (size < MIN_CAPACITY_BYTES || size > MAX_CAPACITY_BYTES || size % JournalLayout.PAGE_BYTES != 0) {
+            throw new DaxKVException.Corrupt(name + ": journal size " + size + " is not a multiple of 4096 in ["
+                    + MIN_CAPACITY_BYTES + ", " + MAX_CAPACITY_BYTES + "]");
+        }
+    }
+
+    private void readSuperblock() {
+        byte[] best = null;
+        for (int slot = 0; slot < 2; slot++) {
+            byte[] b = new byte[JournalLayout.SB_LENGTH];
+            memory.read((long) slot * JournalLayout.SB_SLOT_BYTES, b, 0, b.length);
+            if (Bytes.getInt(b, JournalLayout.SB_MAGIC_OFFSET) != JournalLayout.SB_MAGIC
+                    || Bytes.getInt(b, JournalLayout.SB_CRC_OFFSET) != JournalLayout.crc(b, 0, JournalLayout.SB_CRC_OFFSET)) {
+                continue;
+            }
+            if (best == null || Bytes.getLong(b, JournalLayout.SB_GENERATION_OFFSET)
+                    > Bytes.getLong(best, JournalLayout.SB_GENERATION_OFFSET)) {
+                best = b;
+            }
+        }
+        if (best == null) {
+            throw new DaxKVException.Corrupt(name + ": no journal superblock slot has a valid magic and CRC32C");
+        }
+        int version = Bytes.getInt(best, JournalLayout.SB_VERSION_OFFSET);
+        if (version != JournalLayout.VERSION) {
+            throw new DaxKVException.Incompatible(name + ": journal version " + version + ", this build reads "
+                    + JournalLayout.VERSION);
+        }
+        if (Bytes.getLong(best, JournalLayout.SB_UUID_MSB_OFFSET) != uuidMsb
+                || Bytes.getLong(best, JournalLayout.SB_UUID_LSB_OFFSET) != uuidLsb) {
+            throw new DaxKVException.Corrupt(name + ": the journal belongs to another store");
+        }
+        long capacity = Bytes.getLong(best, JournalLayout.SB_CAPACITY_OFFSET);
+        long tail = Bytes.getLong(best, JournalLayout.SB_TAIL_OFFSET_OFFSET);
+        if (capacity != capacityBytes || tail < JournalLayout.LOG_START || tail >= capacityBytes
+                || tail % JournalLayout.PAGE_BYTES != 0) {
+            throw new DaxKVException.Corrupt(name + ": journal superblock says capacity " + capacity + ", tail " + tail
+                    + " for a file of " + capacityBytes + " bytes");
+        }
+        generation = Bytes.getLong(best, JournalLayout.SB_GENERATION_OFFSET);
+        tailOffset = tail;
+        tailTxnId = Bytes.getLong(best, JournalLayout.SB_TAIL_TXN_OFFSET);
+        committedSeq = Bytes.getLong(best, JournalLayout.SB_CHECKPOINT_SEQ_OFFSET);
+        committedTxnId = tailTxnId - 1;
+    }
+
+    private void writeSuperblock(long checkpointSeq) {
+        byte[] b = JournalLayout.encodeSuperblock(uuidMsb, uuidLsb, capacityBytes, generation, tailOffset, tailTxnId,
+                checkpointSeq);
+        long at = (generation & 1) * JournalLayout.SB_SLOT_BYTES;
+        memory.write(at, b, 0, b.length);
+        memory.flush(at, b.length);
+    }
+
+    // -------------------------------------------------------------------------------- replay
+
+    /**
+     * Reads every committed transaction from the tail: stops at the first whose header, id,
+     * commit magic or CRC does not check. Writes nothing.
+     */
+    public Replayed replay() {
+        long start = System.nanoTime();
+        Replayed r = new Replayed();
+        r.committedSeq = committedSeq;
+        long pos = tailOffset;
+        long expect = tailTxnId;
+        byte[] header = new byte[JournalLayout.TXN_HEADER_BYTES];
+        boolean wrapped = false;
+        boolean aligned = false;
+        while (r.bytes < capacityBytes) {
+            if (pos + JournalLayout.TXN_HEADER_BYTES > capacityBytes) {
+                pos = JournalLayout.LOG_START;
+            }
+            memory.read(pos, header, 0, header.length);
+            int magic = Bytes.getInt(header, JournalLayout.TXN_MAGIC_OFFSET);
+            if (Bytes.getInt(header, JournalLayout.TXN_HEADER_CRC_OFFSET)
+                    != JournalLayout.crc(header, 0, JournalLayout.TXN_HEADER_CRC_OFFSET)
+                    || Bytes.getLong(header, JournalLayout.TXN_ID_OFFSET) != expect) {
+                if (!aligned && pos % JournalLayout.PAGE_BYTES != 0) {
+                    // a group commit ended here: the next transaction starts on the next page
+                    aligned = true;
+                    long next = JournalLayout.roundUp(pos);
+                    r.bytes += next - pos;
+                    pos = next >= capacityBytes ? JournalLayout.LOG_START : next;
+                    continue;
+                }
+                break;
+            }
+            aligned = false;
+            if (magic == JournalLayout.WRAP_MAGIC && !wrapped) {
+                wrapped = true;
+                r.bytes += capacityBytes - pos;
+                pos = JournalLayout.LOG_START;
+                continue;
+            }
+            int bodyBytes = Bytes.getInt(header, JournalLayout.TXN_BODY_BYTES_OFFSET);
+            if (magic != JournalLayout.TXN_MAGIC || bodyBytes < 0 || bodyBytes > maxTxnBytes
+                    || pos + JournalLayout.txnFootprint(bodyBytes) > capacityBytes) {
+                break;
+            }
+            int total = JournalLayout.TXN_HEADER_BYTES + bodyBytes + JournalLayout.TXN_TRAILER_BYTES;
+            byte[] txn = new byte[total];
+            memory.read(pos, txn, 0, total);
+            int trailer = JournalLayout.TXN_HEADER_BYTES + bodyBytes;
+            if (Bytes.getInt(txn, trailer) != JournalLayout.COMMIT_MAGIC
+                    || Bytes.getInt(txn, trailer + 4) != JournalLayout.crc(txn, 0, trailer + 4)) {
+                break;
+            }
+            parseEntries(txn, JournalLayout.TXN_HEADER_BYTES, bodyBytes,
+                    Bytes.getInt(header, JournalLayout.TXN_ENTRY_COUNT_OFFSET), expect, r.entries);
+            r.committedSeq = Math.max(r.committedSeq, Bytes.getLong(header, JournalLayout.TXN_MAX_SEQ_OFFSET));
+            r.transactions++;
+            long footprint = JournalLayout.txnFootprint(bodyBytes);
+            r.bytes += footprint;
+            pos += footprint;
+            expect++;
+        }
+        r.headOffset = pos;
+        r.nextTxnId = expect;
+        r.millis = (System.nanoTime() - start) / 1_000_000;
+        return r;
+    }
+
+    private void parseEntries(byte[] b, int from, int bodyBytes, int count, long txnId, List<JournalEntry> out) {
+        int at = from;
+        int end = from + bodyBytes;
+        for (int i = 0; i < count; i++) {
+            if (at + 16 > end) {
+                throw badEntry(txnId, i, "runs past the body");
+            }
+            int kind = b[at] & 0xFF;
+            int n = Bytes.getInt(b, at + JournalLayout.ENTRY_COUNT_OFFSET);
+            long seq = Bytes.getLong(b, at + JournalLayout.ENTRY_SEQUENCE_OFFSET);
+            if (kind == JournalLayout.KIND_DELETE) {
+                if (n < 0 || at + JournalLayout.deleteEntryBytes(n) > end) {
+                    throw badEntry(txnId, i, "key length " + n);
+                }
+                byte[] key = java.util.Arrays.copyOfRange(b, at + JournalLayout.DELETE_KEY_OFFSET,
+                        at + JournalLayout.DELETE_KEY_OFFSET + n);
+                out.add(new JournalEntry.Delete(seq, key));
+                at += JournalLayout.deleteEntryBytes(n);
+            } else if (kind == JournalLayout.KIND_PUT || kind == JournalLayout.KIND_PUT_DATA) {
+                if (at + JournalLayout.PUT_FIXED_BYTES > end) {
+                    throw badEntry(txnId, i, "runs past the body");
+                }
+                long address = Bytes.getLong(b, at + JournalLayout.PUT_ADDRESS_OFFSET);
+                int blocks = Bytes.getInt(b, at + JournalLayout.PUT_PRIMARY_BLOCKS_OFFSET);
+                int dataBytes = Bytes.getInt(b, at + JournalLayout.PUT_DATA_BYTES_OFFSET);
+                if (n < 0 || dataBytes < 0 || (kind == JournalLayout.KIND_PUT) != (dataBytes == 0)
+                        || at + (long) JournalLayout.putEntryBytes(n, dataBytes) > end) {
+                    throw badEntry(txnId, i, "chunk count " + n + ", data bytes " + dataBytes);
+                }
+                int[] chunks = new int[n * 3];
+                int c = at + JournalLayout.PUT_FIXED_BYTES;
+                for (int k = 0; k < chunks.length; k++) {
+                    chunks[k] = Bytes.getInt(b, c + 4 * k);
+                }
+                int dataAt = c + n * JournalLayout.CHUNK_ENTRY_BYTES;
+                byte[] data = dataBytes == 0 ? null : java.util.Arrays.copyOfRange(b, dataAt, dataAt + dataBytes);
+                out.add(new JournalEntry.Put(seq, address, blocks, chunks, data));
+                at += JournalLayout.putEntryBytes(n, dataBytes);
+            } else {
+                throw badEntry(txnId, i, "unknown kind " + kind);
+            }
+        }
+    }
+
+    private DaxKVException.Corrupt badEntry(long txnId, int index, String why) {
+        return new DaxKVException.Corrupt(name + ": transaction " + txnId + " verifies but its entry " + index
+                + " is malformed: " + why);
+    }
+
+    // -------------------------------------------------------------------------------- start
+
+    /**
+     * Starts logging after recovery: the store has made everything replayed durable in its
+     * regions, so the log is emptied by a checkpoint that puts the tail where replay ended.
+     */
+    public void start(Replayed replayed, long storeMaxSeq, Host host, long commitIntervalMs, String threadName) {
+        this.host = host;
+        this.commitIntervalNanos = TimeUnit.MILLISECONDS.toNanos(commitIntervalMs);
+        long head = JournalLayout.roundUp(replayed.headOffset);
+        if (head >= capacityBytes) {
+            head = JournalLayout.LOG_START;
+        }
+        lock.lock();
+        try {
+            generation++;
+            tailOffset = head;
+            // past any id a transaction left in the log after the replay's end could carry
+            tailTxnId = replayed.nextTxnId + capacityBytes / JournalLayout.TXN_HEADER_BYTES + 1;
+            headOffset = head;
+            flushedOffset = head;
+            nextTxnId = tailTxnId;
+            committedSeq = Math.max(storeMaxSeq, replayed.committedSeq);
+            appendedSeq = committedSeq;
+            committedTxnId = tailTxnId - 1;
+            open.lastTxnId = committedTxnId;
+            writeSuperblock(committedSeq);
+        } finally {
+            lock.unlock();
+        }
+        committer = new Thread(this::commitLoop, threadName + " committer");
+        committer.setDaemon(true);
+        checkpointer = new Thread(this::checkpointLoop, threadName + " checkpointer");
+        checkpointer.setDaemon(true);
+        committer.start();
+        checkpointer.start();
+    }
+
+    // ------------------------------------------------------------------------------ appending
+
+    /**
+     * Takes the append lock once a transaction of {@link #maxTxnBytes()} fits in the log
+     * (waiting for a checkpoint otherwise). Between this and {@link #unlock()} the caller takes
+     * its sequence and adds its entries; {@link #runningTxnId()} is the id they will carry.
+     *
+     * @throws DaxKVException.ReadOnly when the journal has failed
+     */
+    public void lock() {
+        lock.lock();
+        while (failure == null && !roomForOneMore()) {
+            checkpointWanted = true;
+            LockSupport.unpark(committer);
+            LockSupport.unpark(checkpointer);
+            roomMade.awaitUninterruptibly();
+        }
+        if (failure != null) {
+            lock.unlock();
+            throw readOnly();
+        }
+        builders.get().reset();
+    }
+
+    /** Writes the transaction built since {@link #lock()} (if any entry was added), then releases the lock. */
+    public void unlock() {
+        try {
+            Builder b = builders.get();
+            if (b.entryCount > 0 && failure == null) {
+                append(b);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The id of the transaction the lock holder is building. */
+    public long runningTxnId() {
+        return nextTxnId;
+    }
+
+    /** Largest body of one transaction; an operation whose entries need more is refused up front. */
+    public long maxTxnBytes() {
+        return maxTxnBytes;
+    }
+
+    /**
+     * Adds a put of the record at {@code primary} (plus {@code chunks}). With {@code dataBytes}
+     * {@code > 0}, that many bytes of the primary extent, read from {@code m} at {@code base},
+     * are journaled with it; otherwise its extents are flushed before the commit.
+     */
+    public void addPut(long sequence, Extent primary, Extent[] chunks, PersistentMemory m, long base, int dataBytes) {
+        Builder t = builders.get();
+        int at = t.reserve(JournalLayout.putEntryBytes(chunks.length, dataBytes));
+        byte[] b = t.buffer;
+        b[at] = (byte) (dataBytes > 0 ? JournalLayout.KIND_PUT_DATA : JournalLayout.KIND_PUT);
+        b[at + 1] = 0;
+        b[at + 2] = 0;
+        b[at + 3] = 0;
+        Bytes.putInt(b, at + JournalLayout.ENTRY_COUNT_OFFSET, chunks.length);
+        Bytes.putLong(b, at + JournalLayout.ENTRY_SEQUENCE_OFFSET, sequence);
+        Bytes.putLong(b, at + JournalLayout.PUT_ADDRESS_OFFSET, primary.address());
+        Bytes.putInt(b, at + JournalLayout.PUT_PRIMARY_BLOCKS_OFFSET, primary.blockCount);
+        Bytes.putInt(b, at + JournalLayout.PUT_DATA_BYTES_OFFSET, dataBytes);
+        int c = at + JournalLayout.PUT_FIXED_BYTES;
+        for (Extent e : chunks) {
+            Bytes.putInt(b, c, e.regionId);
+            Bytes.putInt(b, c + 4, e.firstBlock);
+            Bytes.putInt(b, c + 8, e.blockCount);
+            c += JournalLayout.CHUNK_ENTRY_BYTES;
+        }
+        if (dataBytes > 0) {
+            m.read(base, b, c, dataBytes);
+        } else {
+            t.ordered.add(primary);
+            java.util.Collections.addAll(t.ordered, chunks);
+        }
+        t.maxSeq = Math.max(t.maxSeq, sequence);
+    }
+
+    /** Adds a delete of {@code key} at {@code sequence}. */
+    public void addDelete(long sequence, byte[] key) {
+        Builder t = builders.get();
+        int at = t.reserve(JournalLayout.deleteEntryBytes(key.length));
+        byte[] b = t.buffer;
+        b[at] = (byte) JournalLayout.KIND_DELETE;
+        b[at + 1] = 0;
+        b[at + 2] = 0;
+        b[at + 3] = 0;
+        Bytes.putInt(b, at + JournalLayout.ENTRY_COUNT_OFFSET, key.length);
+        Bytes.putLong(b, at + JournalLayout.ENTRY_SEQUENCE_OFFSET, sequence);
+        System.arraycopy(key, 0, b, at + JournalLayout.DELETE_KEY_OFFSET, key.length);
+        t.maxSeq = Math.max(t.maxSeq, sequence);
+    }
+
+    /** Under the lock: header, commit record, into the log at the head (wrapping if it must). */
+    private void append(Builder b) {
+        int bodyBytes = b.length - JournalLayout.TXN_HEADER_BYTES;
+        if (bodyBytes > maxTxnBytes) {
+            throw new DaxKVException.LimitExceeded(name + ": a transaction of " + bodyBytes
+                    + " bytes is larger than the most one may hold, " + maxTxnBytes);
+        }
+        long id = nextTxnId;
+        byte[] buf = b.buffer;
+        JournalLayout.encodeTxnHeader(buf, JournalLayout.TXN_MAGIC, bodyBytes, id, b.maxSeq, b.entryCount);
+        Bytes.putInt(buf, b.length, JournalLayout.COMMIT_MAGIC);
+        Bytes.putInt(buf, b.length + 4, JournalLayout.crc(buf, 0, b.length + 4));
+        int total = b.length + JournalLayout.TXN_TRAILER_BYTES;
+        long footprint = JournalLayout.align8(total);
+        if (headOffset + footprint + JournalLayout.TXN_HEADER_BYTES > capacityBytes) {
+            byte[] wrap = new byte[JournalLayout.TXN_HEADER_BYTES];
+            JournalLayout.encodeTxnHeader(wrap, JournalLayout.WRAP_MAGIC, 0, id, 0, 0);
+            memory.write(headOffset, wrap, 0, wrap.length);
+            headOffset = JournalLayout.LOG_START;
+        }
+        memory.write(headOffset, buf, 0, total);
+        headOffset += footprint;
+        nextTxnId = id + 1;
+        appendedSeq = Math.max(appendedSeq, b.maxSeq);
+        open.lastTxnId = id;
+        open.ordered.addAll(b.ordered);
+        transactions.increment();
+        bytesWritten.add(footprint);
+    }
+
+    /** Log bytes from tail to head (wrap waste included). Under the lock. */
+    private long usedLocked() {
+        return headOffset >= tailOffset ? headOffset - tailOffset
+                : (capacityBytes - tailOffset) + (headOffset - JournalLayout.LOG_START);
+    }
+
+    /** Whether a transaction of the largest size fits at the head or after wrapping, short of the tail. */
+    private boolean roomForOneMore() {
+        long need = JournalLayout.TXN_HEADER_BYTES + maxTxnBytes + JournalLayout.TXN_TRAILER_BYTES
+                + JournalLayout.PAGE_BYTES;
+        if (headOffset >= tailOffset) {
+            return capacityBytes - headOffset >= need || tailOffset - JournalLayout.LOG_START >= need;
+        }
+        return tailOffset - headOffset >= need;
+    }
+
+    // ----------------------------------------------------------------------------- durability
+
+    public long committedTxnId() {
+        return committedTxnId;
+    }
+
+    /**
+     * A future completing when transaction {@code txnId} is committed (at once if it is), or
+     * failing with the journal's error. With {@code urgent}, the committer is woken to commit
+     * now rather than at the end of the interval.
+     */
+    public CompletableFuture<Void> whenDurable(long txnId, boolean urgent) {
+        if (txnId <= committedTxnId) {
+            return CompletableFuture.completedFuture(null);
+        }
+        lock.lock();
+        try {
+            if (txnId <= committedTxnId) {
+                return CompletableFuture.completedFuture(null);
+            }
+            if (failure != null) {
+                return CompletableFuture.failedFuture(readOnly());
+            }
+            if (txnId >= nextTxnId) {
+                throw new IllegalStateException(name + ": transaction " + txnId + " was never appended (next "
+                        + nextTxnId + ")");
+            }
+            Group g = committing != null && txnId <= committing.lastTxnId ? committing : open;
+            if (urgent && !g.urgent) {
+                g.urgent = true;
+                LockSupport.unpark(committer);
+            }
+            return g.durable;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Blocks until {@code txnId} is committed; the journal's failure is thrown as is. */
+    public void awaitDurable(long txnId) {
+        if (txnId <= committedTxnId) {
+            return;
+        }
+        try {
+            whenDurable(txnId, true).join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            throw e;
+        }
+    }
+
+    /** Commits everything appended so far and waits for it. */
+    public void commitNow() {
+        long id;
+        lock.lock();
+        try {
+            id = nextTxnId - 1;
+        } finally {
+            lock.unlock();
+        }
+        awaitDurable(id);
+    }
+
+    /** Asks for a commit soon without waiting or locking (a writer whose frees are piling up). */
+    public void requestCommit() {
+        if (!commitRequested) {
+            commitRequested = true;
+            LockSupport.unpark(committer);
+        }
+    }
+
+    // ------------------------------------------------------------------------------ committer
+
+    private void commitLoop() {
+        long last = System.nanoTime();
+        for (;;) {
+            Group g;
+            long from;
+            long to;
+            long seq;
+            boolean checkpoint;
+            for (;;) {
+                lock.lock();
+                boolean due;
+                long waitNanos;
+                boolean pending = open.lastTxnId > committedTxnId;
+                long waited = System.nanoTime() - last;
+                if (failure != null || closing && !pending) {
+                    lock.unlock();
+                    return;
+                }
+                due = pending && (open.urgent || commitRequested || closing || waited >= commitIntervalNanos);
+                if (due) {
+                    break; // holding the lock
+                }
+                if (!pending) {
+                    last = System.nanoTime();
+                    waited = 0;
+                }
+                waitNanos = Math.max(1, commitIntervalNanos - waited);
+                lock.unlock();
+                LockSupport.parkNanos(this, waitNanos);
+            }
+            try {
+                g = open;
+                committing = g;
+                open = new Group();
+                open.lastTxnId = g.lastTxnId;
+                from = flushedOffset;
+                to = headOffset;
+                // the next transaction starts on a fresh page: a committed page is never rewritten
+                long next = JournalLayout.roundUp(headOffset);
+                headOffset = next >= capacityBytes ? JournalLayout.LOG_START : next;
+                flushedOffset = headOffset;
+                seq = appendedSeq;
+                commitRequested = false;
+            } finally {
+                lock.unlock();
+            }
+            last = System.nanoTime();
+            try {
+                commit(g, from, to, seq);
+            } catch (Throwable e) {
+                fail(e, g);
+                return;
+            }
+            if (checkpointDue()) {
+                LockSupport.unpark(checkpointer);
+            }
+        }
+    }
+
+    /** Whether the log is half full, or a writer waits for room. */
+    private boolean checkpointDue() {
+        lock.lock();
+        try {
+            return checkpointWanted || usedLocked() > (capacityBytes - JournalLayout.LOG_START) / 2;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * The checkpointer thread: writing everything home takes long (every dirty page of every
+     * region), so it runs beside the committer, which goes on committing meanwhile.
+     */
+    private void checkpointLoop() {
+        for (;;) {
+            long head;
+            long lastTxnId;
+            long seq;
+            lock.lock();
+            try {
+                if (failure != null || closing) {
+                    return;
+                }
+                boolean due = checkpointWanted || usedLocked() > (capacityBytes - JournalLayout.LOG_START) / 2;
+                if (!due || committing != null) {
+                    head = -1;
+                    lastTxnId = 0;
+                    seq = 0;
+                } else {
+                    // what the last commit made durable: the log up to flushedOffset, nothing after
+                    checkpointWanted = false;
+                    head = flushedOffset;
+                    lastTxnId = committedTxnId;
+                    seq = committedSeq;
+                }
+            } finally {
+                lock.unlock();
+            }
+            if (head < 0) {
+                LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(100));
+                continue;
+            }
+            try {
+                checkpoint(head, lastTxnId, seq);
+            } catch (Throwable e) {
+                fail(e, null);
+                return;
+            }
+        }
+    }
+
+    /** Where the log was flushed up to: the head as the last commit left it. */
+    private long flushedOffset = JournalLayout.LOG_START;
+
+    private long flushedOffsetSnapshot() {
+        lock.lock();
+        try {
+            return flushedOffset;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Flushes ordered data, then the log range [from, to) (two pieces when it wraps), then says so. */
+    private void commit(Group g, long from, long to, long seq) {
+        if (!g.ordered.isEmpty()) {
+            host.flushOrdered(g.ordered);
+        }
+        if (to > from) {
+            memory.flush(from, to - from);
+        } else if (to < from) {
+            memory.flush(from, capacityBytes - from);
+            memory.flush(JournalLayout.LOG_START, to - JournalLayout.LOG_START);
+        }
+        commits.increment();
+        committedSeq = Math.max(committedSeq, seq);
+        lock.lock();
+        try {
+            committedTxnId = g.lastTxnId;
+            committing = null;
+        } finally {
+            lock.unlock();
+        }
+        g.durable.complete(null);
+    }
+
+    /**
+     * Writes everything committed home, then moves the tail to {@code head}, the committed head
+     * (transactions appended since stay in the log). Committer thread, or close after it ended.
+     */
+    private void checkpoint(long head, long lastTxnId, long seq) {
+        host.writeHome(lastTxnId);
+        lock.lock();
+        try {
+            generation++;
+            tailOffset = head;
+            tailTxnId = lastTxnId + 1;
+            writeSuperblock(seq);
+            roomMade.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        checkpoints.increment();
+    }
+
+    private void fail(Throwable e, Group g) {
+        Group o;
+        lock.lock();
+        try {
+            failure = e;
+            o = open;
+            committing = null;
+            roomMade.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        DaxKVException.ReadOnly ro = readOnly();
+        if (g != null) {
+            g.durable.completeExceptionally(ro);
+        }
+        o.durable.completeExceptionally(ro);
+        host.failed(e);
+    }
+
+    private DaxKVException.ReadOnly readOnly() {
+        return new DaxKVException.ReadOnly(name + ": a journal or region flush failed (" + failure
+                + "); the store refuses writes until it is reopened", failure);
+    }
+
+    /** The error that stopped the journal, or null. */
+    public Throwable failure() {
+        lock.lock();
+        try {
+            return failure;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    // ---------------------------------------------------------------------------------- stats
+
+    public long capacityBytes() {
+        return capacityBytes;
+    }
+
+    /** Log bytes between tail and head (not yet checkpointed). */
+    public long usedBytes() {
+        lock.lock();
+        try {
+            return usedLocked();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Group commits (flushes of the log) since open. */
+    public long commits() {
+        return commits.sum();
+    }
+
+    /** Transactions appended since open. */
+    public long transactions() {
+        return transactions.sum();
+    }
+
+    public long checkpoints() {
+        return checkpoints.sum();
+    }
+
+    public long bytesWritten() {
+        return bytesWritten.sum();
+    }
+
+    // ---------------------------------------------------------------------------------- close
+
+    /**
+     * Commits what was appended, checkpoints (everything home, the log emptied), stops the
+     * committer. Idempotent. When the journal has failed, nothing more is written.
+     */
+    @Override
+    public void close() {
+        lock.lock();
+        try {
+            if (closing) {
+                return;
+            }
+            closing = true;
+        } finally {
+            lock.unlock();
+        }
+        boolean interrupted = false;
+        for (Thread t : new Thread[] {committer, checkpointer}) {
+            if (t == null) {
+                continue;
+            }
+            LockSupport.unpark(t);
+            for (;;) {
+                try {
+                    t.join();
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        if (failure() == null && host != null) {
+            checkpoint(flushedOffsetSnapshot(), committedTxnId, committedSeq);
+        }
+    }
+
+    /** Unmaps the journal file's memory. */
+    public void release() {
+        memory.close();
+    }
+}
