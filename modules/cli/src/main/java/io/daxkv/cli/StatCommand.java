@@ -47,6 +47,12 @@ final class StatCommand extends BaseCommand {
         out.println("recoveryMillis: " + s.recoveryMillis());
         out.println("recordsDroppedAtOpen: " + s.recordsDroppedAtOpen());
         out.println("regionsOpenedDirty: " + s.regionsOpenedDirty());
+        out.println("journalCapacityBytes: " + s.journalCapacityBytes());
+        out.println("journalUsedBytes: " + s.journalUsedBytes());
+        out.println("replayedTransactions: " + s.replayedTransactions());
+        out.println("replayedEntries: " + s.replayedEntries());
+        out.println("recordsRestoredAtOpen: " + s.recordsRestoredAtOpen());
+        out.println("replayMillis: " + s.replayMillis());
         out.flush();
         return ExitCodes.OK;
     }

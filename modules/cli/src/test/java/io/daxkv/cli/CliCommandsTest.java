@@ -55,7 +55,10 @@ class CliCommandsTest {
         assertEquals(List.of("storeUuid", "formatVersion", "regionSizeBytes", "keys", "liveBytes", "regions",
                 "blockSizeBytes", "blocksTotal", "blocksUsed", "blocksFree", "preZeroedBlocks", "faults", "conversions",
                 "bytesZeroedOnFault", "preZeroedHits", "blocksZeroedByZeroer", "mappingMode", "recoveryMillis",
-                "recordsDroppedAtOpen", "regionsOpenedDirty"), List.copyOf(s.keySet()));
+                "recordsDroppedAtOpen", "regionsOpenedDirty", "journalCapacityBytes", "journalUsedBytes",
+                "replayedTransactions", "replayedEntries", "recordsRestoredAtOpen", "replayMillis"), List.copyOf(s.keySet()));
+        assertEquals("0", s.get("replayedTransactions"), "a clean close leaves an empty journal");
+        assertEquals(String.valueOf(256 << 20), s.get("journalCapacityBytes"));
         assertEquals(String.valueOf(8 << 20), s.get("regionSizeBytes"));
         assertEquals("0", s.get("regionsOpenedDirty"), "format closed the store clean");
         assertEquals("0", s.get("keys"));

@@ -81,10 +81,10 @@ final class Reclaimer {
     /** Records unlinked and waiting for their transaction to commit (and a clear). */
     private final AtomicLong uncleared = new AtomicLong();
     /**
-     * Uncleared records beyond which a commit is asked for early: what would fill a sixteenth of
+     * Uncleared records beyond which a commit is asked for early: what would fill a quarter of
      * the free space (or of a region, if less) at {@value #BLOCKS_PER_RECORD_GUESS} blocks a
-     * record. Commits of small records are one sequential flush of the log, cheap enough to
-     * spend on keeping the store from growing.
+     * record. An ASYNC commit flushes region ranges, so it is not asked for lightly; when space
+     * does run out, the allocator commits and reclaims before it grows the store.
      */
     private volatile long commitThreshold = MIN_COMMIT_THRESHOLD;
     private static final long MIN_COMMIT_THRESHOLD = 1024;
@@ -112,7 +112,7 @@ final class Reclaimer {
         if (waiting > commitThreshold) {
             long free = allocator.totalBlocks() - allocator.usedBlocks();
             long region = allocator.spaces()[0].blockCount;
-            commitThreshold = Math.max(MIN_COMMIT_THRESHOLD, Math.min(free, region) / 16 / BLOCKS_PER_RECORD_GUESS);
+            commitThreshold = Math.max(MIN_COMMIT_THRESHOLD, Math.min(free, region) / 4 / BLOCKS_PER_RECORD_GUESS);
             if (waiting > commitThreshold) {
                 requestCommit.run();
             }
@@ -153,10 +153,12 @@ final class Reclaimer {
         clearCommitted(Long.MAX_VALUE, false);
     }
 
-    /** Reclaims in line when the backlog is long; checked when {@code hint} is a multiple of 64. */
+    /** Frees in line when many cleared records wait; checked when {@code hint} is a multiple of 64. */
     void reclaimIfBacklogged(long hint) {
-        if ((hint & 63) == 0 && backlog.sum() > BACKLOG) {
-            reclaim();
+        // only what is cleared already: clearing touches the old records' pages, most of them
+        // clean after the last flush, so each costs a write fault; the flusher thread takes those
+        if ((hint & 63) == 0 && backlog.sum() - uncleared.get() > BACKLOG && reclaimLock.tryLock()) {
+            reclaimLocked(false);
         }
     }
 
@@ -165,13 +167,13 @@ final class Reclaimer {
         if (!reclaimLock.tryLock()) {
             return;
         }
-        reclaimLocked();
+        reclaimLocked(true);
     }
 
     /** As {@link #reclaim()}, waiting for another thread's turn to end instead of skipping. */
     void reclaimWaiting() {
         reclaimLock.lock();
-        reclaimLocked();
+        reclaimLocked(true);
     }
 
     /** Blocks waiting for a commit or for readers before they are free (about: uncleared ones are guessed). */
@@ -179,9 +181,11 @@ final class Reclaimer {
         return uncleared.get() * BLOCKS_PER_RECORD_GUESS + retiredBlocks.get();
     }
 
-    private void reclaimLocked() {
+    private void reclaimLocked(boolean clear) {
         try {
-            clearCommitted();
+            if (clear) {
+                clearCommitted();
+            }
             // Only extents retired before this advance may go: a reader that pinned after the
             // slot scan below cannot be seen by it, but it also cannot have found an extent
             // unlinked before the advance.

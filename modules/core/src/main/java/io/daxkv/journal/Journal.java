@@ -126,6 +126,7 @@ public final class Journal implements AutoCloseable {
     private long headOffset;
     private long nextTxnId;
     private long appendedSeq;
+    private long appendedSinceCapture;
     private Group open = new Group();
     private Group committing;
     private boolean checkpointWanted;
@@ -401,6 +402,7 @@ public final class Journal implements AutoCloseable {
         lock.lock();
         while (failure == null && !roomForOneMore()) {
             checkpointWanted = true;
+            commitRequested = true; // a checkpoint frees only what is committed
             LockSupport.unpark(committer);
             LockSupport.unpark(checkpointer);
             roomMade.awaitUninterruptibly();
@@ -509,6 +511,12 @@ public final class Journal implements AutoCloseable {
         appendedSeq = Math.max(appendedSeq, b.maxSeq);
         open.lastTxnId = id;
         open.ordered.addAll(b.ordered);
+        appendedSinceCapture += footprint;
+        if (appendedSinceCapture > (capacityBytes - JournalLayout.LOG_START) / 8 && !commitRequested) {
+            // commit in pieces an eighth of the log long: a checkpoint can only free committed log
+            commitRequested = true;
+            LockSupport.unpark(committer);
+        }
         transactions.increment();
         bytesWritten.add(footprint);
     }
@@ -517,6 +525,12 @@ public final class Journal implements AutoCloseable {
     private long usedLocked() {
         return headOffset >= tailOffset ? headOffset - tailOffset
                 : (capacityBytes - tailOffset) + (headOffset - JournalLayout.LOG_START);
+    }
+
+    /** Log bytes from tail to the committed head: what a checkpoint now would free. Under the lock. */
+    private long committedLocked() {
+        return flushedOffset >= tailOffset ? flushedOffset - tailOffset
+                : (capacityBytes - tailOffset) + (flushedOffset - JournalLayout.LOG_START);
     }
 
     /** Whether a transaction of the largest size fits at the head or after wrapping, short of the tail. */
@@ -647,6 +661,7 @@ public final class Journal implements AutoCloseable {
                 flushedOffset = headOffset;
                 seq = appendedSeq;
                 commitRequested = false;
+                appendedSinceCapture = 0;
             } finally {
                 lock.unlock();
             }
@@ -667,7 +682,8 @@ public final class Journal implements AutoCloseable {
     private boolean checkpointDue() {
         lock.lock();
         try {
-            return checkpointWanted || usedLocked() > (capacityBytes - JournalLayout.LOG_START) / 2;
+            return committedLocked() > 0 && (checkpointWanted
+                    || usedLocked() > (capacityBytes - JournalLayout.LOG_START) / 2);
         } finally {
             lock.unlock();
         }
@@ -687,7 +703,10 @@ public final class Journal implements AutoCloseable {
                 if (failure != null || closing) {
                     return;
                 }
-                boolean due = checkpointWanted || usedLocked() > (capacityBytes - JournalLayout.LOG_START) / 2;
+                long committed = committedLocked();
+                boolean due = committed > 0 && (checkpointWanted
+                        || usedLocked() > (capacityBytes - JournalLayout.LOG_START) / 2)
+                        || committed > (capacityBytes - JournalLayout.LOG_START) / 4;
                 if (!due || committing != null) {
                     head = -1;
                     lastTxnId = 0;
@@ -780,12 +799,12 @@ public final class Journal implements AutoCloseable {
         } finally {
             lock.unlock();
         }
+        host.failed(e); // first: a waiter woken below must find the store refusing writes
         DaxKVException.ReadOnly ro = readOnly();
         if (g != null) {
             g.durable.completeExceptionally(ro);
         }
         o.durable.completeExceptionally(ro);
-        host.failed(e);
     }
 
     private DaxKVException.ReadOnly readOnly() {

@@ -1,0 +1,192 @@
+package io.daxkv;
+
+import static io.daxkv.LayoutTestSupport.b;
+import static io.daxkv.LayoutTestSupport.copyStore;
+import static io.daxkv.LayoutTestSupport.indexOf;
+import static io.daxkv.LayoutTestSupport.regionFile;
+import static io.daxkv.LayoutTestSupport.write;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.daxkv.journal.Journal;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Durability through the journal: per-write overrides, futures, replay of journaled data and deletes. */
+class DurabilityTest {
+
+    @TempDir
+    Path tmp;
+
+    /** ASYNC by default, committing only once a second unless asked. */
+    private static Options lazy() {
+        return LayoutTestSupport.small().toBuilder().commitIntervalMs(1000).build();
+    }
+
+    @Test
+    void aSyncOverrideCommitsBeforeItReturns() {
+        try (DaxKV kv = DaxKV.open(tmp.resolve("s"), lazy())) {
+            long before = kv.stats().journalCommits();
+            kv.put(b("k"), b("v"), Durability.SYNC);
+            assertTrue(kv.stats().journalCommits() > before, "a SYNC put on an ASYNC store waited for a commit");
+            before = kv.stats().journalCommits();
+            assertTrue(kv.delete(b("k"), Durability.SYNC));
+            assertTrue(kv.stats().journalCommits() > before, "a SYNC delete waited for a commit");
+            WriteBatch batch = new WriteBatch().put(b("a"), b("1")).put(b("b"), b("2"));
+            before = kv.stats().journalCommits();
+            kv.write(batch, Durability.SYNC);
+            assertTrue(kv.stats().journalCommits() > before, "a SYNC batch waited for a commit");
+        }
+    }
+
+    @Test
+    void putAsyncAppliesAtOnceAndCompletesWhenDurable() throws Exception {
+        try (DaxKV kv = DaxKV.open(tmp.resolve("s"), lazy())) {
+            CompletableFuture<Void> f = kv.putAsync(b("k"), b("v1"), Durability.SYNC);
+            assertArrayEquals(b("v1"), kv.get(b("k")), "visible before the future completes");
+            f.get(30, TimeUnit.SECONDS);
+            assertTrue(kv.stats().journalCommits() >= 1);
+            CompletableFuture<Void> async = kv.putAsync(b("k"), b("v2"), Durability.ASYNC);
+            assertTrue(async.isDone() && !async.isCompletedExceptionally(), "ASYNC asks for no commit");
+            assertTrue(kv.deleteAsync(b("k"), Durability.SYNC).get(30, TimeUnit.SECONDS), "was present");
+            assertFalse(kv.deleteAsync(b("k"), Durability.SYNC).get(30, TimeUnit.SECONDS), "already gone");
+            kv.writeAsync(new WriteBatch().put(b("x"), b("1")).delete(b("y")), Durability.SYNC).get(30, TimeUnit.SECONDS);
+            assertArrayEquals(b("1"), kv.get(b("x")));
+        }
+    }
+
+    @Test
+    void badArgumentsFailTheFutureInsteadOfThrowing() {
+        try (DaxKV kv = DaxKV.open(tmp.resolve("s"), lazy())) {
+            CompletableFuture<Void> tooLong = kv.putAsync(new byte[DaxKV.MAX_KEY_BYTES + 1], b("v"), Durability.SYNC);
+            ExecutionException e = assertThrows(ExecutionException.class, () -> tooLong.get(30, TimeUnit.SECONDS));
+            assertInstanceOf(DaxKVException.LimitExceeded.class, e.getCause());
+            CompletableFuture<Void> nullValue = kv.putAsync(b("k"), null, Durability.SYNC);
+            assertInstanceOf(NullPointerException.class,
+                    assertThrows(ExecutionException.class, () -> nullValue.get(30, TimeUnit.SECONDS)).getCause());
+            assertNull(kv.get(b("k")), "nothing was stored");
+        }
+    }
+
+    @Test
+    void aBatchLargerThanOneTransactionIsRefusedWholeAndNamesTheLimit() {
+        try (DaxKV kv = DaxKV.open(tmp.resolve("s"), LayoutTestSupport.small())) { // 1 MiB journal
+            kv.put(b("before"), b("kept"));
+            WriteBatch batch = new WriteBatch();
+            for (int i = 0; i < 300; i++) {
+                batch.put(b("big-" + i), new byte[1000]);
+            }
+            DaxKVException.LimitExceeded e = assertThrows(DaxKVException.LimitExceeded.class, () -> kv.write(batch));
+            assertTrue(e.getMessage().contains("journal") && e.getMessage().contains("300 operations"), e.getMessage());
+            assertNull(kv.get(b("big-0")), "nothing of the batch applied");
+            assertArrayEquals(b("kept"), kv.get(b("before")));
+            kv.put(b("after"), b("works"));
+        }
+    }
+
+    @Test
+    void aStoreWithoutItsJournalIsRefusedAndKeptAsItIs() throws IOException {
+        Path dir = tmp.resolve("s");
+        try (DaxKV kv = DaxKV.open(dir, LayoutTestSupport.small())) {
+            kv.put(b("k"), b("v"));
+        }
+        Path journal = dir.resolve(Journal.FILE_NAME);
+        Path aside = tmp.resolve("journal-aside");
+        Files.move(journal, aside);
+        DaxKVException.Corrupt e = assertThrows(DaxKVException.Corrupt.class,
+                () -> DaxKV.open(dir, LayoutTestSupport.small()).close());
+        assertTrue(e.getMessage().contains(Journal.FILE_NAME) && e.getMessage().contains("missing"), e.getMessage());
+        assertFalse(Files.exists(journal), "the failed open created no journal");
+        Files.move(aside, journal, StandardCopyOption.ATOMIC_MOVE);
+        try (DaxKV kv = DaxKV.open(dir, LayoutTestSupport.small())) {
+            assertArrayEquals(b("v"), kv.get(b("k")));
+        }
+    }
+
+    /**
+     * A SYNC record travels in the journal with its bytes; the region's copy need not have
+     * reached the disk. An image whose region lost the record (zeroed where it was) gets it back
+     * from the journal at open.
+     */
+    @Test
+    void aSyncRecordMissingFromItsRegionIsWrittenHomeFromTheJournal() throws IOException {
+        Path live = tmp.resolve("live");
+        Path image = tmp.resolve("image");
+        byte[] value = b("<<JOURNALED-VALUE>>".repeat(20));
+        Options o = LayoutTestSupport.small().toBuilder().durability(Durability.SYNC).build();
+        try (DaxKV kv = DaxKV.open(live, o)) {
+            kv.put(b("other"), b("x"));
+            kv.put(b("victim"), value);
+            copyStore(live, image);
+        }
+        Path region = regionFile(image, 0);
+        long at = indexOf(region, b("<<JOURNALED-VALUE>>"), 0);
+        assertTrue(at > 0, "the value is in the region image");
+        long recordAt = at - io.daxkv.extent.RecordHeader.valueOffset(b("victim").length, 0);
+        write(region, recordAt, new byte[io.daxkv.extent.RecordHeader.valueOffset(b("victim").length, 0) + value.length]);
+        try (DaxKV kv = DaxKV.open(image, o)) {
+            assertArrayEquals(value, kv.get(b("victim")), "written home from the journal");
+            assertArrayEquals(b("x"), kv.get(b("other")));
+            assertTrue(kv.stats().recordsRestoredAtOpen() >= 1, kv.stats().toString());
+            assertTrue(kv.stats().replayedTransactions() >= 2, kv.stats().toString());
+        }
+    }
+
+    /**
+     * A delete is durable once its transaction commits, before the record's header is cleared
+     * in the region. An image with the region from before the delete and the journal from after
+     * it must not bring the key back.
+     */
+    @Test
+    void aReplayedDeleteBeatsTheRecordStillInTheRegion() throws IOException {
+        Path live = tmp.resolve("live");
+        Path before = tmp.resolve("before");
+        Path image = tmp.resolve("image");
+        Options o = LayoutTestSupport.small().toBuilder().durability(Durability.SYNC).build();
+        try (DaxKV kv = DaxKV.open(live, o)) {
+            kv.put(b("kept"), b("1"));
+            kv.put(b("gone"), b("2"));
+            copyStore(live, before);
+            assertTrue(kv.delete(b("gone")));
+            copyStore(live, image);
+        }
+        Files.copy(regionFile(before, 0), regionFile(image, 0), StandardCopyOption.REPLACE_EXISTING);
+        try (DaxKV kv = DaxKV.open(image, o)) {
+            assertNull(kv.get(b("gone")), "the delete in the journal wins over the record in the region");
+            assertArrayEquals(b("1"), kv.get(b("kept")));
+            assertEquals(1, kv.stats().keys());
+        }
+        try (DaxKV kv = DaxKV.open(image, o)) {
+            assertNull(kv.get(b("gone")), "and on every later open (the record was cleared)");
+        }
+    }
+
+    /** A write appended but never committed (a crash of the process: the page cache keeps it) is replayed. */
+    @Test
+    void anAsyncWriteOfACrashedProcessIsReplayed() throws IOException {
+        Path live = tmp.resolve("live");
+        Path image = tmp.resolve("image");
+        try (DaxKV kv = DaxKV.open(live, lazy())) {
+            kv.put(b("k"), b("v"));
+            long commits = kv.stats().journalCommits();
+            copyStore(live, image);
+            assertEquals(commits, kv.stats().journalCommits(), "no commit happened around the copy");
+        }
+        try (DaxKV kv = DaxKV.open(image, lazy())) {
+            assertArrayEquals(b("v"), kv.get(b("k")));
+            assertTrue(kv.stats().replayedTransactions() >= 1, kv.stats().toString());
+        }
+    }
+}
