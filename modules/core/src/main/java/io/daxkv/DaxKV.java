@@ -129,7 +129,7 @@ public final class DaxKV implements AutoCloseable {
     /** Deletes {@code key} with {@code durability}; returns whether it was present. */
     public boolean delete(byte[] key, Durability durability) {
         Objects.requireNonNull(durability, "durability must not be null");
-        long txn = store.delete(key);
+        long txn = store.delete(key, durability);
         await(txn, durability);
         return txn != Store.NOT_WRITTEN;
     }
@@ -138,7 +138,7 @@ public final class DaxKV implements AutoCloseable {
     public CompletableFuture<Boolean> deleteAsync(byte[] key, Durability durability) {
         try {
             Objects.requireNonNull(durability, "durability must not be null");
-            long txn = store.delete(key);
+            long txn = store.delete(key, durability);
             return durable(txn, durability).thenApply(v -> txn != Store.NOT_WRITTEN);
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);

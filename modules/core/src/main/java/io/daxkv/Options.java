@@ -25,7 +25,7 @@ public final class Options {
     public static final long DEFAULT_ZEROER_POOL_BYTES = 32L << 20;
     public static final long MIN_JOURNAL_SIZE_BYTES = 1L << 20;
     public static final long MAX_JOURNAL_SIZE_BYTES = 1L << 30;
-    public static final long DEFAULT_JOURNAL_SIZE_BYTES = 256L << 20;
+    public static final long DEFAULT_JOURNAL_SIZE_BYTES = 64L << 20;
 
     private final Durability durability;
     private final long regionSizeBytes;

@@ -58,7 +58,7 @@ class CliCommandsTest {
                 "recordsDroppedAtOpen", "regionsOpenedDirty", "journalCapacityBytes", "journalUsedBytes",
                 "replayedTransactions", "replayedEntries", "recordsRestoredAtOpen", "replayMillis"), List.copyOf(s.keySet()));
         assertEquals("0", s.get("replayedTransactions"), "a clean close leaves an empty journal");
-        assertEquals(String.valueOf(256 << 20), s.get("journalCapacityBytes"));
+        assertEquals(String.valueOf(64 << 20), s.get("journalCapacityBytes"));
         assertEquals(String.valueOf(8 << 20), s.get("regionSizeBytes"));
         assertEquals("0", s.get("regionsOpenedDirty"), "format closed the store clean");
         assertEquals("0", s.get("keys"));

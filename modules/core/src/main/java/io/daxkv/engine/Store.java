@@ -339,6 +339,9 @@ public final class Store implements AutoCloseable {
                 return NOT_WRITTEN;
             }
             old = appendPutLocked(p, e, durability);
+            if (durability == Durability.SYNC) {
+                journal.willAwait();
+            }
             txn = journal.runningTxnId();
         } finally {
             journal.unlock();
@@ -494,7 +497,7 @@ public final class Store implements AutoCloseable {
     // -------------------------------------------------------------------------------- delete
 
     /** Deletes {@code key}; returns the transaction holding the delete, or {@link #NOT_WRITTEN} when absent. */
-    public long delete(byte[] key) {
+    public long delete(byte[] key, Durability durability) {
         Limits.checkKey(key);
         int slot = enterWrite();
         try {
@@ -510,6 +513,9 @@ public final class Store implements AutoCloseable {
                     return NOT_WRITTEN;
                 }
                 address = deleteLocked(e);
+                if (durability == Durability.SYNC) {
+                    journal.willAwait();
+                }
                 txn = journal.runningTxnId();
             } finally {
                 journal.unlock();
@@ -625,6 +631,9 @@ public final class Store implements AutoCloseable {
                     olds[i] = appendPutLocked(puts.get(put++), e, durability);
                     any = true;
                 }
+            }
+            if (any && durability == Durability.SYNC) {
+                journal.willAwait();
             }
             txn = any ? journal.runningTxnId() : NOT_WRITTEN;
         } finally {

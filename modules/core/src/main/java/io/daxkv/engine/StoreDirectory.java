@@ -163,7 +163,9 @@ final class StoreDirectory {
         FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
                 StandardOpenOption.WRITE);
         try {
-            Region.allocate(tmp, ch, capacityBytes);
+            // written, not fallocated: each commit flushes a new page of it, and on ext4 a flush
+            // over unwritten (fallocated) blocks costs a file system journal commit as well
+            Region.writeZeros(tmp, ch, capacityBytes);
             MappedPersistentMemory m = MappedPersistentMemory.map(ch, capacityBytes);
             Journal j;
             try {
@@ -191,6 +193,17 @@ final class StoreDirectory {
         JournalFile(FileChannel channel, Journal journal) {
             this.channel = channel;
             this.journal = journal;
+            journal.useLogFile((offset, src, srcOffset, length) -> {
+                java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(src, srcOffset, length);
+                try {
+                    long at = offset;
+                    while (b.hasRemaining()) {
+                        at += channel.write(b, at);
+                    }
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(journal + ": write at " + offset + " failed", e);
+                }
+            });
         }
 
         /** Unmaps and closes the file (after {@link Journal#close()}). */

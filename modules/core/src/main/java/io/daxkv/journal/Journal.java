@@ -63,6 +63,17 @@ public final class Journal implements AutoCloseable {
         void failed(Throwable cause);
     }
 
+    /**
+     * Writes to the log's file with write(2) rather than through the mapping. Measured on ext4:
+     * a flush of a page dirtied through a shared mapping costs about twice a flush of one
+     * written with write(2) (320 against 140 us: the write fault's bookkeeping makes the flush
+     * commit the file system's own journal too). Transactions someone waits on go this way;
+     * the rest are copied into the mapping, which costs no system call.
+     */
+    public interface LogFile {
+        void write(long offset, byte[] src, int srcOffset, int length);
+    }
+
     /** What {@link #replay()} found: the entries of every valid transaction, in log order. */
     public static final class Replayed {
         public final List<JournalEntry> entries = new ArrayList<>();
@@ -80,12 +91,14 @@ public final class Journal implements AutoCloseable {
         int length;
         int entryCount;
         long maxSeq;
+        boolean awaited;
         final List<Extent> ordered = new ArrayList<>();
 
         void reset() {
             length = JournalLayout.TXN_HEADER_BYTES;
             entryCount = 0;
             maxSeq = 0;
+            awaited = false;
             ordered.clear();
         }
 
@@ -111,6 +124,7 @@ public final class Journal implements AutoCloseable {
 
     private final String name;
     private final PersistentMemory memory;
+    private volatile LogFile logFile;
     private final long capacityBytes;
     private final long uuidMsb;
     private final long uuidLsb;
@@ -426,6 +440,14 @@ public final class Journal implements AutoCloseable {
         }
     }
 
+    /**
+     * Says the transaction being built will be waited on (a SYNC write): it goes to the log
+     * through {@link LogFile} when there is one, so its commit's flush is the cheap kind.
+     */
+    public void willAwait() {
+        builders.get().awaited = true;
+    }
+
     /** The id of the transaction the lock holder is building. */
     public long runningTxnId() {
         return nextTxnId;
@@ -499,13 +521,14 @@ public final class Journal implements AutoCloseable {
         Bytes.putInt(buf, b.length + 4, JournalLayout.crc(buf, 0, b.length + 4));
         int total = b.length + JournalLayout.TXN_TRAILER_BYTES;
         long footprint = JournalLayout.align8(total);
+        boolean viaFile = b.awaited && logFile != null;
         if (headOffset + footprint + JournalLayout.TXN_HEADER_BYTES > capacityBytes) {
             byte[] wrap = new byte[JournalLayout.TXN_HEADER_BYTES];
             JournalLayout.encodeTxnHeader(wrap, JournalLayout.WRAP_MAGIC, 0, id, 0, 0);
-            memory.write(headOffset, wrap, 0, wrap.length);
+            writeLog(viaFile, headOffset, wrap, wrap.length);
             headOffset = JournalLayout.LOG_START;
         }
-        memory.write(headOffset, buf, 0, total);
+        writeLog(viaFile, headOffset, buf, total);
         headOffset += footprint;
         nextTxnId = id + 1;
         appendedSeq = Math.max(appendedSeq, b.maxSeq);
@@ -519,6 +542,14 @@ public final class Journal implements AutoCloseable {
         }
         transactions.increment();
         bytesWritten.add(footprint);
+    }
+
+    private void writeLog(boolean viaFile, long offset, byte[] src, int length) {
+        if (viaFile) {
+            logFile.write(offset, src, 0, length);
+        } else {
+            memory.write(offset, src, 0, length);
+        }
     }
 
     /** Log bytes from tail to head (wrap waste included). Under the lock. */
@@ -581,10 +612,27 @@ public final class Journal implements AutoCloseable {
         }
     }
 
-    /** Blocks until {@code txnId} is committed; the journal's failure is thrown as is. */
+    /**
+     * Blocks until {@code txnId} is committed; the journal's failure is thrown as is. When no
+     * commit is in flight, the caller commits itself (everything appended so far, its own
+     * transaction among it) rather than hand over to the committer thread and wait for two
+     * thread switches; writers arriving meanwhile queue for the next commit (group commit).
+     */
     public void awaitDurable(long txnId) {
         if (txnId <= committedTxnId) {
             return;
+        }
+        Capture c = null;
+        lock.lock();
+        try {
+            if (failure == null && committing == null && txnId > committedTxnId && txnId < nextTxnId && uncaptured()) {
+                c = captureLocked();
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (c != null) {
+            commitCapture(c);
         }
         try {
             whenDurable(txnId, true).join();
@@ -618,62 +666,90 @@ public final class Journal implements AutoCloseable {
 
     // ------------------------------------------------------------------------------ committer
 
+    /** What one commit covers: the group and the log range [from, to). */
+    private static final class Capture {
+        final Group group;
+        final long from;
+        final long to;
+        final long seq;
+
+        Capture(Group group, long from, long to, long seq) {
+            this.group = group;
+            this.from = from;
+            this.to = to;
+            this.seq = seq;
+        }
+    }
+
+    /** Whether transactions were appended that no commit has taken yet. Under the lock. */
+    private boolean uncaptured() {
+        return open.lastTxnId > (committing != null ? committing.lastTxnId : committedTxnId);
+    }
+
+    /**
+     * Takes everything appended for one commit: swaps in a new open group and moves the head to
+     * the next page (a committed page is never written again). Under the lock, with no commit
+     * in flight: commits run one at a time, in order.
+     */
+    private Capture captureLocked() {
+        Group g = open;
+        committing = g;
+        open = new Group();
+        open.lastTxnId = g.lastTxnId;
+        long from = flushedOffset;
+        long to = headOffset;
+        long next = JournalLayout.roundUp(headOffset);
+        headOffset = next >= capacityBytes ? JournalLayout.LOG_START : next;
+        flushedOffset = headOffset;
+        commitRequested = false;
+        appendedSinceCapture = 0;
+        return new Capture(g, from, to, appendedSeq);
+    }
+
+    /** Commits a capture (any thread); a failure stops the journal. Returns false when it failed. */
+    private boolean commitCapture(Capture c) {
+        try {
+            commit(c.group, c.from, c.to, c.seq);
+        } catch (Throwable e) {
+            fail(e, c.group);
+            return false;
+        }
+        LockSupport.unpark(committer); // writers that queued behind this commit are its to take
+        if (checkpointDue()) {
+            LockSupport.unpark(checkpointer);
+        }
+        return true;
+    }
+
     private void commitLoop() {
         long last = System.nanoTime();
         for (;;) {
-            Group g;
-            long from;
-            long to;
-            long seq;
-            boolean checkpoint;
+            Capture c;
             for (;;) {
                 lock.lock();
-                boolean due;
-                long waitNanos;
-                boolean pending = open.lastTxnId > committedTxnId;
+                boolean pending = uncaptured();
                 long waited = System.nanoTime() - last;
-                if (failure != null || closing && !pending) {
+                if (failure != null || closing && !pending && committing == null) {
                     lock.unlock();
                     return;
                 }
-                due = pending && (open.urgent || commitRequested || closing || waited >= commitIntervalNanos);
-                if (due) {
-                    break; // holding the lock
+                if (pending && committing == null
+                        && (open.urgent || commitRequested || closing || waited >= commitIntervalNanos)) {
+                    c = captureLocked();
+                    lock.unlock();
+                    break;
                 }
                 if (!pending) {
                     last = System.nanoTime();
                     waited = 0;
                 }
-                waitNanos = Math.max(1, commitIntervalNanos - waited);
+                long waitNanos = Math.max(1, commitIntervalNanos - waited);
                 lock.unlock();
                 LockSupport.parkNanos(this, waitNanos);
             }
-            try {
-                g = open;
-                committing = g;
-                open = new Group();
-                open.lastTxnId = g.lastTxnId;
-                from = flushedOffset;
-                to = headOffset;
-                // the next transaction starts on a fresh page: a committed page is never rewritten
-                long next = JournalLayout.roundUp(headOffset);
-                headOffset = next >= capacityBytes ? JournalLayout.LOG_START : next;
-                flushedOffset = headOffset;
-                seq = appendedSeq;
-                commitRequested = false;
-                appendedSinceCapture = 0;
-            } finally {
-                lock.unlock();
-            }
             last = System.nanoTime();
-            try {
-                commit(g, from, to, seq);
-            } catch (Throwable e) {
-                fail(e, g);
+            if (!commitCapture(c)) {
                 return;
-            }
-            if (checkpointDue()) {
-                LockSupport.unpark(checkpointer);
             }
         }
     }
@@ -894,6 +970,11 @@ public final class Journal implements AutoCloseable {
         if (failure() == null && host != null) {
             checkpoint(flushedOffsetSnapshot(), committedTxnId, committedSeq);
         }
+    }
+
+    /** Sends awaited transactions through {@code file} (write(2)) instead of the mapping; before {@link #start}. */
+    public void useLogFile(LogFile file) {
+        this.logFile = file;
     }
 
     /** Unmaps the journal file's memory. */

@@ -201,6 +201,28 @@ public final class Region implements AutoCloseable {
         }
     }
 
+    /**
+     * Writes {@code size} zero bytes to {@code file} and forces them: every block allocated and
+     * written, none left unwritten, so a later flush of a range of it never has to convert an
+     * extent (on ext4 that is a file system journal commit on each such flush).
+     */
+    public static void writeZeros(Path file, FileChannel ch, long size) throws IOException {
+        ByteBuffer zeros = ByteBuffer.allocateDirect(1 << 20);
+        long pos = 0;
+        try {
+            while (pos < size) {
+                zeros.clear();
+                if (size - pos < zeros.capacity()) {
+                    zeros.limit((int) (size - pos));
+                }
+                pos += ch.write(zeros, pos);
+            }
+            ch.force(true);
+        } catch (IOException e) {
+            throw new IOException(file + ": cannot write " + size + " bytes (disk full?): " + e.getMessage(), e);
+        }
+    }
+
     /** True when fallocate did the job; false when the platform cannot (then zeros are written). */
     private static boolean fallocate(Path file, long size) throws IOException {
         PosixAPI posix;
