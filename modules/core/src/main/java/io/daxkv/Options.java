@@ -36,8 +36,10 @@ public final class Options {
     private final long zeroerPoolBytes;
     private final boolean createIfMissing;
     private final long journalSizeBytes;
+    private final io.daxkv.pmem.MemoryWrapper memoryWrapper;
 
     private Options(Builder b) {
+        this.memoryWrapper = b.memoryWrapper;
         this.journalSizeBytes = b.journalSizeBytes;
         this.durability = b.durability;
         this.regionSizeBytes = b.regionSizeBytes;
@@ -107,6 +109,11 @@ public final class Options {
         return createIfMissing;
     }
 
+    /** What wraps each mapping (fault injection, recording); {@code MemoryWrapper.NONE} unless a test sets it. */
+    public io.daxkv.pmem.MemoryWrapper memoryWrapper() {
+        return memoryWrapper;
+    }
+
     public Builder toBuilder() {
         return new Builder()
                 .durability(durability)
@@ -117,7 +124,8 @@ public final class Options {
                 .zeroer(zeroerEnabled)
                 .zeroerPoolBytes(zeroerPoolBytes)
                 .createIfMissing(createIfMissing)
-                .journalSizeBytes(journalSizeBytes);
+                .journalSizeBytes(journalSizeBytes)
+                .memoryWrapper(memoryWrapper);
     }
 
     @Override
@@ -140,8 +148,21 @@ public final class Options {
         private long zeroerPoolBytes = DEFAULT_ZEROER_POOL_BYTES;
         private boolean createIfMissing = true;
         private long journalSizeBytes = DEFAULT_JOURNAL_SIZE_BYTES;
+        private io.daxkv.pmem.MemoryWrapper memoryWrapper = io.daxkv.pmem.MemoryWrapper.NONE;
 
         private Builder() {
+        }
+
+        /**
+         * Wraps every mapping the store makes (see {@link io.daxkv.pmem.MemoryWrapper}): for fault
+         * injection and crash recording in tests and diagnostics, never needed in production.
+         */
+        public Builder memoryWrapper(io.daxkv.pmem.MemoryWrapper memoryWrapper) {
+            if (memoryWrapper == null) {
+                throw new DaxKVException.InvalidArgument("memoryWrapper must not be null (MemoryWrapper.NONE leaves mappings as they are)");
+            }
+            this.memoryWrapper = memoryWrapper;
+            return this;
         }
 
         /** A multiple of 4096 from 1 MiB to 1 GiB. */

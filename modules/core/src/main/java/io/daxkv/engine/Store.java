@@ -170,13 +170,16 @@ public final class Store implements AutoCloseable {
             journal = files.openJournal(options.journalSizeBytes());
             Geometry g = Geometry.of(manifest.regionSizeBytes, manifest.blockSizeBytes);
             for (Manifest.RegionEntry e : manifest.regions) {
-                regions.add(Region.open(absolute, e.regionId, g, manifest.storeUuid));
+                regions.add(Region.open(absolute, e.regionId, g, manifest.storeUuid, files.wrapper()));
             }
             if (regions.isEmpty()) {
                 regions.add(files.addRegion(g));
             }
             return new Store(files, options, regions, journal);
         } catch (IOException e) {
+            closeQuietly(regions, journal, files);
+            throw new DaxKVException.StorageIO(absolute + ": " + e.getMessage(), e);
+        } catch (java.io.UncheckedIOException e) {
             closeQuietly(regions, journal, files);
             throw new DaxKVException.StorageIO(absolute + ": " + e.getMessage(), e);
         } catch (RuntimeException e) {

@@ -4,6 +4,8 @@ import io.daxkv.DaxKVException;
 import io.daxkv.Options;
 import io.daxkv.journal.Journal;
 import io.daxkv.pmem.MappedPersistentMemory;
+import io.daxkv.pmem.MemoryWrapper;
+import io.daxkv.pmem.PersistentMemory;
 import io.daxkv.region.Geometry;
 import io.daxkv.region.Manifest;
 import io.daxkv.region.Region;
@@ -47,6 +49,7 @@ final class StoreDirectory {
     private final FileChannel lockChannel;
     private final FileLock lock;
     private volatile Manifest manifest;
+    private MemoryWrapper wrapper = MemoryWrapper.NONE;
     private boolean released;
 
     private StoreDirectory(Path dir, boolean fresh, FileChannel lockChannel, FileLock lock) {
@@ -88,8 +91,14 @@ final class StoreDirectory {
         }
     }
 
+    /** The wrapper of every mapping this directory makes ({@link Options#memoryWrapper()}). */
+    MemoryWrapper wrapper() {
+        return wrapper;
+    }
+
     /** Reads the manifest (writes one for a new store) and discards what a crash left half made. */
     Manifest loadManifest(Options options) throws IOException {
+        wrapper = options.memoryWrapper();
         Manifest m;
         if (fresh) {
             m = new Manifest(UUID.randomUUID(), options.blockSizeBytes(), options.regionSizeBytes(), 0, List.of());
@@ -118,7 +127,7 @@ final class StoreDirectory {
         manifest = m;
         Region r;
         try {
-            r = Region.create(dir, id, g, m.storeUuid);
+            r = Region.create(dir, id, g, m.storeUuid, wrapper);
         } catch (IOException | RuntimeException e) {
             manifest = m.withoutRegion(id);
             manifest.write(dir);
@@ -142,7 +151,7 @@ final class StoreDirectory {
             FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
             try {
                 long size = ch.size();
-                MappedPersistentMemory m = MappedPersistentMemory.map(ch, Math.min(size, Integer.MAX_VALUE));
+                PersistentMemory m = wrapper.wrap(file, MappedPersistentMemory.map(ch, Math.min(size, Integer.MAX_VALUE)));
                 try {
                     return new JournalFile(ch, Journal.open(file.toString(), m, uuid));
                 } catch (RuntimeException e) {
@@ -166,7 +175,7 @@ final class StoreDirectory {
             // written, not fallocated: each commit flushes a new page of it, and on ext4 a flush
             // over unwritten (fallocated) blocks costs a file system journal commit as well
             Region.writeZeros(tmp, ch, capacityBytes);
-            MappedPersistentMemory m = MappedPersistentMemory.map(ch, capacityBytes);
+            PersistentMemory m = wrapper.wrap(file, MappedPersistentMemory.map(ch, capacityBytes));
             Journal j;
             try {
                 j = Journal.format(file.toString(), m, uuid);

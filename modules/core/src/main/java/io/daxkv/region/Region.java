@@ -2,6 +2,7 @@ package io.daxkv.region;
 
 import io.daxkv.DaxKVException;
 import io.daxkv.pmem.MappedPersistentMemory;
+import io.daxkv.pmem.MemoryWrapper;
 import io.daxkv.pmem.PersistentMemory;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -61,13 +62,13 @@ public final class Region implements AutoCloseable {
      *
      * @throws IOException a full disk (named as such) or another I/O failure
      */
-    public static Region create(Path dir, int id, Geometry g, UUID storeUuid) throws IOException {
+    public static Region create(Path dir, int id, Geometry g, UUID storeUuid, MemoryWrapper wrapper) throws IOException {
         Path file = dir.resolve(Manifest.regionFileName(id));
         FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
                 StandardOpenOption.WRITE);
         try {
             allocate(file, ch, g.regionSizeBytes);
-            PersistentMemory m = MappedPersistentMemory.map(ch, g.regionSizeBytes);
+            PersistentMemory m = wrapper.wrap(file, MappedPersistentMemory.map(ch, g.regionSizeBytes));
             Superblock.format(m, g, storeUuid, id);
             for (int group = 0; group < g.groupCount; group++) {
                 GroupDescriptor.formatUninit(m, g, id, group);
@@ -86,7 +87,7 @@ public final class Region implements AutoCloseable {
      * the store marks it mounted ({@link #markMounted()}) only once the whole open has succeeded,
      * so a failed open leaves every file as it was and the next open reports the same damage.
      */
-    public static Region open(Path dir, int id, Geometry g, UUID storeUuid) throws IOException {
+    public static Region open(Path dir, int id, Geometry g, UUID storeUuid, MemoryWrapper wrapper) throws IOException {
         Path file = dir.resolve(Manifest.regionFileName(id));
         if (!Files.exists(file)) {
             throw new DaxKVException.Corrupt(file + ": region " + id + " is listed in the manifest but its file is missing");
@@ -99,7 +100,7 @@ public final class Region implements AutoCloseable {
         FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
         PersistentMemory m = null;
         try {
-            m = MappedPersistentMemory.map(ch, g.regionSizeBytes);
+            m = wrapper.wrap(file, MappedPersistentMemory.map(ch, g.regionSizeBytes));
             int state = Superblock.verify(m, file.toString(), g, storeUuid, id);
             for (int group = 0; group < g.groupCount; group++) {
                 GroupDescriptor.verify(m, g, file.toString(), id, group);
