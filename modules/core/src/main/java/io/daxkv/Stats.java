@@ -36,7 +36,17 @@ public final class Stats {
     private long recordsRestoredAtOpen;
     private long replayMillis;
 
+    private long[] freeExtentHistogram = new long[0];
+
     private Stats() {
+    }
+
+    /**
+     * Free extents by size class, the fragmentation picture: index k counts the free extents of
+     * 2^k to 2^(k+1) - 1 blocks, over every region (windows reserved by threads not counted).
+     */
+    public long[] freeExtentHistogram() {
+        return freeExtentHistogram.clone();
     }
 
     /** Live keys. */
@@ -200,7 +210,8 @@ public final class Stats {
                 + " replayedTransactions=" + replayedTransactions
                 + " replayedEntries=" + replayedEntries
                 + " recordsRestoredAtOpen=" + recordsRestoredAtOpen
-                + " replayMillis=" + replayMillis;
+                + " replayMillis=" + replayMillis
+                + " freeExtentHistogram=" + java.util.Arrays.toString(freeExtentHistogram);
     }
 
     public static Builder builder() {
@@ -235,6 +246,7 @@ public final class Stats {
         public Builder recoveryMillis(long v) { s.recoveryMillis = v; return this; }
         public Builder recordsDroppedAtOpen(long v) { s.recordsDroppedAtOpen = v; return this; }
         public Builder regionsOpenedDirty(int v) { s.regionsOpenedDirty = v; return this; }
+        public Builder freeExtentHistogram(long[] v) { s.freeExtentHistogram = v.clone(); return this; }
         public Builder journalCapacityBytes(long v) { s.journalCapacityBytes = v; return this; }
         public Builder journalUsedBytes(long v) { s.journalUsedBytes = v; return this; }
         public Builder journalCommits(long v) { s.journalCommits = v; return this; }

@@ -32,4 +32,33 @@ class SmokeTest {
 
         }
     }
+
+    @Test
+    void statsShowFragmentationAsFreeExtentsBySizeClass() {
+        Options o = Options.builder().regionSizeBytes(4 << 20).journalSizeBytes(1 << 20).build();
+        try (DaxKV kv = DaxKV.open(dir.resolve("frag"), o)) {
+            for (int i = 0; i < 2000; i++) {
+                kv.put(b("k" + i), new byte[100 + i % 700]);
+            }
+            for (int i = 0; i < 2000; i += 2) {
+                kv.delete(b("k" + i)); // holes between the survivors
+            }
+            kv.sync();
+        }
+        try (DaxKV kv = DaxKV.open(dir.resolve("frag"), o)) {
+            Stats s = kv.stats();
+            long[] h = s.freeExtentHistogram();
+            long smallHoles = 0;
+            long lowerBound = 0;
+            for (int k = 0; k < h.length; k++) {
+                lowerBound += h[k] << k;
+                if (k < 4) {
+                    smallHoles += h[k];
+                }
+            }
+            assertTrue(smallHoles >= 500, "the deleted records left small holes: " + java.util.Arrays.toString(h));
+            assertTrue(lowerBound <= s.blocksFree(), "classes cannot hold more than the free blocks: " + s);
+            assertTrue(h.length > 4 && h[h.length - 1] > 0, "and the free tail is one large extent: " + s);
+        }
+    }
 }

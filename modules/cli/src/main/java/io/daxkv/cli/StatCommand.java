@@ -53,7 +53,27 @@ final class StatCommand extends BaseCommand {
         out.println("replayedEntries: " + s.replayedEntries());
         out.println("recordsRestoredAtOpen: " + s.recordsRestoredAtOpen());
         out.println("replayMillis: " + s.replayMillis());
+        out.println("journalCommits: " + s.journalCommits());
+        out.println("journalCheckpoints: " + s.journalCheckpoints());
+        out.println("freeExtents: " + freeExtents(s.freeExtentHistogram()));
         out.flush();
         return ExitCodes.OK;
+    }
+
+    /** "1:12 2-3:4 ... 32768-65535:1", the non-empty size classes in blocks ("none" when nothing is free). */
+    static String freeExtents(long[] histogram) {
+        StringBuilder b = new StringBuilder();
+        for (int k = 0; k < histogram.length; k++) {
+            if (histogram[k] == 0) {
+                continue;
+            }
+            long lo = 1L << k;
+            long hi = (1L << (k + 1)) - 1;
+            if (b.length() > 0) {
+                b.append(' ');
+            }
+            b.append(lo == hi ? String.valueOf(lo) : lo + "-" + hi).append(':').append(histogram[k]);
+        }
+        return b.length() == 0 ? "none" : b.toString();
     }
 }

@@ -14,6 +14,13 @@ import org.junit.jupiter.api.Test;
 class SizesAndTextTest {
 
     @Test
+    void freeExtentClassesPrintAsBlockRanges() {
+        assertEquals("none", StatCommand.freeExtents(new long[0]));
+        assertEquals("none", StatCommand.freeExtents(new long[] {0, 0}));
+        assertEquals("1:3 4-7:2 1024-2047:1", StatCommand.freeExtents(new long[] {3, 0, 2, 0, 0, 0, 0, 0, 0, 0, 1}));
+    }
+
+    @Test
     void sizesTakeBinarySuffixes() {
         assertEquals(65536L, Sizes.parse("65536"));
         assertEquals(64L << 10, Sizes.parse("64K"));

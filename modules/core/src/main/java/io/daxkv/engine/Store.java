@@ -794,10 +794,29 @@ public final class Store implements AutoCloseable {
                     .replayedEntries(recoveryReport.replayedEntries)
                     .recordsRestoredAtOpen(recoveryReport.recordsRestored)
                     .replayMillis(recoveryReport.replayMillis)
+                    .freeExtentHistogram(freeExtentHistogram())
                     .build();
         } finally {
             exit(slot);
         }
+    }
+
+    private long[] freeExtentHistogram() {
+        long[] sum = new long[0];
+        for (RegionSpace s : allocator.spaces()) {
+            long[] h = s.freeExtentHistogram();
+            if (h.length > sum.length) {
+                sum = Arrays.copyOf(sum, h.length);
+            }
+            for (int i = 0; i < h.length; i++) {
+                sum[i] += h[i];
+            }
+        }
+        int n = sum.length;
+        while (n > 0 && sum[n - 1] == 0) {
+            n--;
+        }
+        return Arrays.copyOf(sum, n);
     }
 
     /** What recovery did at open (records kept, records dropped, time). */
