@@ -12,10 +12,12 @@ package io.daxkv;
  *       the commit is one flush; larger ones are flushed in their region first.</li>
  *   <li>{@link #ASYNC} (the default, as with RocksDB and Redis): writes return at once and the
  *       journal commits at least every {@link Options#commitIntervalMs()} milliseconds (at most
- *       1000). That interval is the loss window on power failure, and what survives is always a
- *       prefix of the writes in the order they happened. A crash of the process alone loses
- *       nothing that a write had returned from, because the data is already in the operating
- *       system's page cache.</li>
+ *       1000). That interval is the loss window on power failure: every write committed before
+ *       it survives, whole; of the writes after the last commit, some may survive and others
+ *       not (a write whose journal entry reached the device before its record did is dropped,
+ *       and its key keeps its previous value). A crash of the process alone loses nothing
+ *       that a write had returned from: the journal and the records are already in the
+ *       operating system's page cache.</li>
  * </ul>
  *
  * The store's default is {@link Options#durability()}; {@code put}, {@code delete} and
