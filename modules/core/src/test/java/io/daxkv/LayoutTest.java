@@ -85,7 +85,7 @@ class LayoutTest {
             f("MAGIC_OFFSET", 4), f("FLAGS_OFFSET", 2), reserved("RESERVED0_OFFSET", 2),
             f("KEY_LENGTH_OFFSET", 4), f("EXTENT_BLOCKS_OFFSET", 4), f("VALUE_LENGTH_OFFSET", 8),
             f("SEQUENCE_OFFSET", 8), f("DATA_CRC_OFFSET", 4), f("CHUNK_COUNT_OFFSET", 4),
-            f("BATCH_SEQUENCE_OFFSET", 8), reserved("RESERVED1_OFFSET", 4), f("HEADER_CRC_OFFSET", 4));
+            reserved("RESERVED1_OFFSET", 8), reserved("RESERVED2_OFFSET", 4), f("HEADER_CRC_OFFSET", 4));
 
     private static final List<F> CONTINUATION_HEADER = List.of(
             f("MAGIC_OFFSET", 4), f("CHUNK_INDEX_OFFSET", 4), f("OWNER_REGION_OFFSET", 4),

@@ -338,9 +338,9 @@ class OnDiskFormatTest {
         assertEquals(valueLength, longLE(h, RecordHeader.VALUE_LENGTH_OFFSET), "value length");
         assertTrue(longLE(h, RecordHeader.SEQUENCE_OFFSET) > 0, "sequence");
         assertEquals(chunkCount, intLE(h, RecordHeader.CHUNK_COUNT_OFFSET), "chunk count");
-        assertEquals(0, h[RecordHeader.FLAGS_OFFSET] & (RecordHeader.FLAG_BATCH | RecordHeader.FLAG_BATCH_COMMIT), "batch flags");
-        assertEquals(0L, longLE(h, RecordHeader.BATCH_SEQUENCE_OFFSET), "batch sequence");
-        assertEquals(0, intLE(h, RecordHeader.RESERVED1_OFFSET), "reserved1");
+        assertEquals(0, h[RecordHeader.FLAGS_OFFSET] & ~RecordHeader.KNOWN_FLAGS, "no undefined flag");
+        assertEquals(0L, longLE(h, RecordHeader.RESERVED1_OFFSET), "reserved");
+        assertEquals(0, intLE(h, RecordHeader.RESERVED2_OFFSET), "reserved2");
         assertEquals(seededCrc32c(0, block, h, 0, RecordHeader.HEADER_CRC_OFFSET), intLE(h, RecordHeader.HEADER_CRC_OFFSET),
                 "header CRC32C of (regionId, blockIndex, bytes [0, 52))");
         assertEquals(RecordHeader.headerCrc(h, 0, block), intLE(h, RecordHeader.HEADER_CRC_OFFSET));

@@ -180,7 +180,7 @@ final class RecordIO {
         int flags = p.plan.chunkCount > 0 ? RecordHeader.FLAG_CHAINED : 0;
         byte[] header = new byte[RecordHeader.LENGTH];
         RecordHeader.encode(header, flags, p.key.length, primary.blockCount, p.valueLength, sequence, p.dataCrc,
-                p.plan.chunkCount, 0, primary.regionId, primary.firstBlock);
+                p.plan.chunkCount, primary.regionId, primary.firstBlock);
         PersistentMemory m = store.region(primary.regionId).memory();
         long base = g.blockOffset(primary.firstBlock);
         m.write(base + 4, header, 4, RecordHeader.LENGTH - 4);

@@ -80,7 +80,6 @@ public final class Recovery {
         long sequence;
         int dataCrc;
         int chunkCount;
-        long batchSequence;
         byte[] key;
         long[] chunkAddresses;
         int[] chunkBlocks;
@@ -154,8 +153,8 @@ public final class Recovery {
         List<Candidate> keyed = new ArrayList<>(candidates.size());
         for (Candidate c : candidates) {
             report.maxSequence = Math.max(report.maxSequence, c.sequence);
-            if (c.sequence > committedSeq || c.keyLength == 0) {
-                dropped.add(c); // never committed (or a batch commit record of an older format)
+            if (c.sequence > committedSeq) {
+                dropped.add(c); // no committed transaction holds it
                 continue;
             }
             keyed.add(c);
@@ -188,9 +187,6 @@ public final class Recovery {
             for (Candidate c : group) {
                 if (c.sequence < barrier) {
                     break;
-                }
-                if ((c.flags & RecordHeader.FLAG_BATCH) != 0) {
-                    continue; // a batch record of an older format: its batch never finalized
                 }
                 if (verifyData(c, continuations)) {
                     winner = c;
@@ -307,10 +303,8 @@ public final class Recovery {
         c.sequence = Bytes.getLong(header, RecordHeader.SEQUENCE_OFFSET);
         c.dataCrc = Bytes.getInt(header, RecordHeader.DATA_CRC_OFFSET);
         c.chunkCount = Bytes.getInt(header, RecordHeader.CHUNK_COUNT_OFFSET);
-        c.batchSequence = Bytes.getLong(header, RecordHeader.BATCH_SEQUENCE_OFFSET);
-        boolean commit = (c.flags & RecordHeader.FLAG_BATCH_COMMIT) != 0;
-        if (c.keyLength < (commit ? 0 : 1) || c.keyLength > Limits.MAX_KEY_BYTES || (commit && c.keyLength != 0)
-                || c.valueLength < 0 || c.valueLength > Limits.MAX_VALUE_BYTES + (1L << 20)) {
+        if ((c.flags & ~RecordHeader.KNOWN_FLAGS) != 0 || c.keyLength < 1 || c.keyLength > Limits.MAX_KEY_BYTES
+                || c.valueLength < 0 || c.valueLength > Limits.MAX_VALUE_BYTES) {
             return null;
         }
         RecordPlan plan = RecordPlan.of(c.keyLength, c.valueLength);

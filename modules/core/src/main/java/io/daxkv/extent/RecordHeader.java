@@ -10,17 +10,15 @@ import java.util.zip.CRC32C;
  *    0     4   magic          {@link #MAGIC}; written last, with a release store: a record exists
  *                             once its magic does, and is deleted by zeroing it
  *    4     2   flags          {@link #FLAG_CHAINED}: the value continues in other extents;
- *                             {@link #FLAG_BATCH}: part of a write batch, valid only while the
- *                             batch's commit record exists or after it was finalized;
- *                             {@link #FLAG_BATCH_COMMIT}: a batch commit record (key length 0)
+ *                             no other bit is defined (a record with one is not taken)
  *    6     2   reserved, zero
- *    8     4   keyLength      1 .. 65536 (0 only for a batch commit record)
+ *    8     4   keyLength      1 .. 65536
  *   12     4   extentBlocks   blocks of this (primary) extent
  *   16     8   valueLength    0 .. 64 MiB, over all extents
  *   24     8   sequence       store-wide, increasing; the highest valid one wins a key on recovery
  *   32     4   dataCrc32c     CRC32C of key then value (all extents, in order)
  *   36     4   chunkCount     continuation extents (0 unless chained)
- *   40     8   batchSequence  with FLAG_BATCH: the sequence of the batch's commit record
+ *   40     8   reserved, zero (a batch is one journal transaction; records carry no batch mark)
  *   48     4   reserved, zero
  *   52     4   headerCrc32c   CRC32C of (regionId, blockIndex, bytes [0, 52)): binds the header
  *                             to its place, so a header-shaped run of bytes elsewhere (a value
@@ -36,8 +34,8 @@ public final class RecordHeader {
     /** The bytes "DXKR" in little-endian order. */
     public static final int MAGIC = 0x524B5844;
     public static final int FLAG_CHAINED = 1;
-    public static final int FLAG_BATCH = 2;
-    public static final int FLAG_BATCH_COMMIT = 4;
+    /** Every flag bit this format defines. */
+    public static final int KNOWN_FLAGS = FLAG_CHAINED;
 
     public static final int MAGIC_OFFSET = 0;
     public static final int FLAGS_OFFSET = MAGIC_OFFSET + 4;
@@ -48,9 +46,9 @@ public final class RecordHeader {
     public static final int SEQUENCE_OFFSET = VALUE_LENGTH_OFFSET + 8;
     public static final int DATA_CRC_OFFSET = SEQUENCE_OFFSET + 8;
     public static final int CHUNK_COUNT_OFFSET = DATA_CRC_OFFSET + 4;
-    public static final int BATCH_SEQUENCE_OFFSET = CHUNK_COUNT_OFFSET + 4;
-    public static final int RESERVED1_OFFSET = BATCH_SEQUENCE_OFFSET + 8;
-    public static final int HEADER_CRC_OFFSET = RESERVED1_OFFSET + 4;
+    public static final int RESERVED1_OFFSET = CHUNK_COUNT_OFFSET + 4;
+    public static final int RESERVED2_OFFSET = RESERVED1_OFFSET + 8;
+    public static final int HEADER_CRC_OFFSET = RESERVED2_OFFSET + 4;
     public static final int LENGTH = HEADER_CRC_OFFSET + 4;
 
     private RecordHeader() {
@@ -76,8 +74,7 @@ public final class RecordHeader {
      * The caller writes bytes [4, LENGTH) first and the magic last.
      */
     public static void encode(byte[] dst, int flags, int keyLength, int extentBlocks, long valueLength,
-                              long sequence, int dataCrc, int chunkCount, long batchSequence,
-                              int regionId, int blockIndex) {
+                              long sequence, int dataCrc, int chunkCount, int regionId, int blockIndex) {
         Bytes.putInt(dst, MAGIC_OFFSET, MAGIC);
         Bytes.putShort(dst, FLAGS_OFFSET, (short) flags);
         Bytes.putShort(dst, RESERVED0_OFFSET, (short) 0);
@@ -87,8 +84,8 @@ public final class RecordHeader {
         Bytes.putLong(dst, SEQUENCE_OFFSET, sequence);
         Bytes.putInt(dst, DATA_CRC_OFFSET, dataCrc);
         Bytes.putInt(dst, CHUNK_COUNT_OFFSET, chunkCount);
-        Bytes.putLong(dst, BATCH_SEQUENCE_OFFSET, batchSequence);
-        Bytes.putInt(dst, RESERVED1_OFFSET, 0);
+        Bytes.putLong(dst, RESERVED1_OFFSET, 0L);
+        Bytes.putInt(dst, RESERVED2_OFFSET, 0);
         Bytes.putInt(dst, HEADER_CRC_OFFSET, headerCrc(dst, regionId, blockIndex));
     }
 
