@@ -189,4 +189,33 @@ class DurabilityTest {
             assertTrue(kv.stats().replayedTransactions() >= 1, kv.stats().toString());
         }
     }
+
+    /**
+     * An ASYNC batch whose transaction reached the log but one of whose records did not reach
+     * its region (the kernel wrote the log page back before the commit flushed the region): the
+     * transaction never committed, so none of the batch may appear, nor anything after it.
+     */
+    @Test
+    void aTransactionWithARecordThatNeverArrivedIsLeftOutWhole() throws IOException {
+        Path live = tmp.resolve("live");
+        Path image = tmp.resolve("image");
+        Options o = lazy();
+        try (DaxKV kv = DaxKV.open(live, o)) {
+            kv.put(b("a"), b("old-a"), Durability.SYNC);
+            kv.put(b("b"), b("old-b"), Durability.SYNC);
+            kv.write(new WriteBatch().put(b("a"), b("<<NEW-A-NEVER-ARRIVED>>")).put(b("b"), b("new-b")));
+            kv.put(b("c"), b("after"));
+            copyStore(live, image);
+        }
+        Path region = regionFile(image, 0);
+        long at = indexOf(region, b("<<NEW-A-NEVER-ARRIVED>>"), 0);
+        assertTrue(at > 0, "the batch's record for a is in the region image");
+        long recordAt = at - io.daxkv.extent.RecordHeader.valueOffset(1, 0);
+        write(region, recordAt, new byte[128]); // header and value: never written back
+        try (DaxKV kv = DaxKV.open(image, o)) {
+            assertArrayEquals(b("old-a"), kv.get(b("a")), "a keeps its committed value");
+            assertArrayEquals(b("old-b"), kv.get(b("b")), "b too: the batch is left out whole");
+            assertNull(kv.get(b("c")), "and so is every later transaction");
+        }
+    }
 }

@@ -35,9 +35,12 @@ import java.util.zip.CRC32C;
  *       stale (its blocks were freed and reused).</li>
  *   <li><b>Scan</b> each region block by block. A block that starts with a record or
  *       continuation magic and whose position-bound header CRC verifies is a candidate; the scan
- *       skips its extent. Anything else is free space. A candidate whose sequence is above the
- *       last committed one was never acknowledged as durable and is dropped: sequences are
- *       taken in journal order, so the committed writes are exactly those at or below it.</li>
+ *       skips its extent. Anything else is free space.</li>
+ *   <li><b>Cut</b> the replay before the first transaction with a put (its key's last entry in
+ *       the log) whose record did not arrive in its region: such a transaction never committed
+ *       (its log page reached the device ahead of its data), so neither did any after it. A
+ *       candidate whose sequence is above the last transaction kept is dropped: sequences are
+ *       taken in log order, so the committed writes are exactly those at or below it.</li>
  *   <li>Per key, the valid candidate with the highest sequence whose data CRC verifies (all
  *       its continuations included) wins, unless a replayed delete of the key has a higher
  *       sequence. Everything else with a magic is cleared.</li>
@@ -55,6 +58,8 @@ public final class Recovery {
         public long replayedTransactions;
         public long replayedEntries;
         public long recordsRestored;
+        /** Replayed transactions left out: one of their records never reached its region. */
+        public long transactionsCut;
         public long replayMillis;
         public long maxSequence;
         public long liveBytes;
@@ -135,7 +140,6 @@ public final class Recovery {
         report.replayedEntries = replayed.entries.size();
         report.replayMillis = replayed.millis;
         report.recordsRestored = restoreJournaledData();
-        long committedSeq = replayed.committedSeq;
         List<Candidate> candidates = new ArrayList<>();
         Map<Long, Continuation> continuations = new HashMap<>();
         for (Region r : regions) {
@@ -147,6 +151,14 @@ public final class Recovery {
                 report.regionsDirty++;
             }
         }
+        int keptTransactions = transactionsWhoseRecordsArrived(candidates, continuations);
+        report.transactionsCut = replayed.transactions - keptTransactions;
+        long committedSeq = replayed.checkpointSeq;
+        for (int t = 0; t < keptTransactions; t++) {
+            committedSeq = Math.max(committedSeq, replayed.transactionMaxSeqs.get(t));
+        }
+        List<JournalEntry> keptEntries = keptTransactions == 0 ? List.of()
+                : replayed.entries.subList(0, replayed.transactionEnds.get(keptTransactions - 1));
         // Phase 1, decide (reads only).
         List<Candidate> dropped = new ArrayList<>();
         List<Candidate> damaged = new ArrayList<>();
@@ -167,7 +179,7 @@ public final class Recovery {
             return byKey != 0 ? byKey : Long.compare(b.sequence, a.sequence);
         });
         Map<Index.KeyRef, Long> deleteBarrier = new HashMap<>();
-        for (JournalEntry e : replayed.entries) {
+        for (JournalEntry e : keptEntries) {
             if (e instanceof JournalEntry.Delete d) {
                 deleteBarrier.merge(new Index.KeyRef(d.key()), d.sequence(), Math::max);
             }
@@ -392,6 +404,7 @@ public final class Recovery {
         Map<Integer, java.util.BitSet> claimed = new HashMap<>();
         long restored = 0;
         List<JournalEntry> entries = replayed.entries;
+        claimedLater = new boolean[entries.size()];
         for (int i = entries.size() - 1; i >= 0; i--) {
             if (!(entries.get(i) instanceof JournalEntry.Put p)) {
                 continue;
@@ -407,6 +420,7 @@ public final class Recovery {
             for (int c = 0; c + 2 < p.chunks().length; c += 3) {
                 stale |= claim(claimed, p.chunks()[c], p.chunks()[c + 1], p.chunks()[c + 2]);
             }
+            claimedLater[i] = stale;
             byte[] data = p.data();
             if (data != null && !stale) {
                 if (data.length > (long) p.primaryBlocks() * g.blockSizeBytes) {
@@ -418,6 +432,63 @@ public final class Recovery {
             }
         }
         return restored;
+    }
+
+    /** Per replayed entry: some of its blocks were allocated again by a later entry (it was freed). */
+    private boolean[] claimedLater;
+
+    /**
+     * How many replayed transactions count: all up to the first with a put whose record is not
+     * in its region. An ASYNC transaction's records are flushed only by its commit, but its log
+     * bytes can reach the device earlier (the kernel writes dirty pages back when it likes); a
+     * transaction whose record is missing never committed, so neither did any after it. A
+     * record counts as arrived when it is there with the put's sequence and verifies, when it
+     * is there cleared (magic zeroed, header otherwise intact: a later committed transaction
+     * unlinked it), or when a later entry allocated its blocks again (it was freed). Only a put
+     * that is the last entry of its key in the log is looked for.
+     */
+    private int transactionsWhoseRecordsArrived(List<Candidate> candidates, Map<Long, Continuation> continuations) {
+        Map<Long, Candidate> byAddress = new HashMap<>(candidates.size() * 2);
+        for (Candidate c : candidates) {
+            byAddress.put(c.address(), c);
+        }
+        List<JournalEntry> entries = replayed.entries;
+        // the last entry of each key in the log: only a put that is its key's last word must be
+        // found (an earlier one may have been unlinked, cleared, freed and zeroed since)
+        Map<Index.KeyRef, Integer> lastWord = new HashMap<>();
+        for (int i = 0; i < entries.size(); i++) {
+            JournalEntry e = entries.get(i);
+            lastWord.put(new Index.KeyRef(e instanceof JournalEntry.Put p ? p.key() : ((JournalEntry.Delete) e).key()), i);
+        }
+        int from = 0;
+        for (int t = 0; t < replayed.transactionEnds.size(); t++) {
+            int end = replayed.transactionEnds.get(t);
+            for (int i = from; i < end; i++) {
+                if (entries.get(i) instanceof JournalEntry.Put p && !claimedLater[i]
+                        && lastWord.get(new Index.KeyRef(p.key())) == i && !arrived(p, byAddress, continuations)) {
+                    return t;
+                }
+            }
+            from = end;
+        }
+        return replayed.transactionEnds.size();
+    }
+
+    private boolean arrived(JournalEntry.Put p, Map<Long, Candidate> byAddress, Map<Long, Continuation> continuations) {
+        Candidate c = byAddress.get(p.address());
+        if (c != null && c.sequence == p.sequence()) {
+            return verifyData(c, continuations);
+        }
+        int region = ExtentAddress.regionId(p.address());
+        int block = ExtentAddress.blockIndex(p.address());
+        byte[] header = new byte[RecordHeader.LENGTH];
+        store.region(region).memory().read(g.blockOffset(block), header, 0, header.length);
+        if (Bytes.getInt(header, RecordHeader.MAGIC_OFFSET) != 0
+                || Bytes.getLong(header, RecordHeader.SEQUENCE_OFFSET) != p.sequence()) {
+            return false;
+        }
+        Bytes.putInt(header, RecordHeader.MAGIC_OFFSET, RecordHeader.MAGIC);
+        return Bytes.getInt(header, RecordHeader.HEADER_CRC_OFFSET) == RecordHeader.headerCrc(header, region, block, scratchCrc);
     }
 
     /** Marks the blocks claimed; true when any already was (by a later entry). */

@@ -359,7 +359,7 @@ public final class Store implements AutoCloseable {
         RecordIO.Written w = io.seal(p, seq);
         Extent primary = w.primary;
         int dataBytes = durability == Durability.SYNC ? dataJournalBytes(w.chunks.length, p.primaryBytes()) : 0;
-        journal.addPut(seq, primary, w.chunks, region(primary.regionId).memory(),
+        journal.addPut(seq, p.key, primary, w.chunks, region(primary.regionId).memory(),
                 geometry.blockOffset(primary.firstBlock), dataBytes);
         long address = w.address();
         if (e == null) {
@@ -585,7 +585,8 @@ public final class Store implements AutoCloseable {
                 journalBytes += JournalLayout.deleteEntryBytes(op.key().length);
             } else {
                 RecordPlan plan = RecordPlan.of(op.key().length, op.value().length);
-                journalBytes += JournalLayout.putEntryBytes(plan.chunkCount, dataJournalBytes(plan.chunkCount, plan.primaryBytes));
+                journalBytes += JournalLayout.putEntryBytes(plan.chunkCount, op.key().length,
+                        dataJournalBytes(plan.chunkCount, plan.primaryBytes));
             }
         }
         if (journalBytes > journal.maxTxnBytes()) {

@@ -77,6 +77,12 @@ public final class Journal implements AutoCloseable {
     /** What {@link #replay()} found: the entries of every valid transaction, in log order. */
     public static final class Replayed {
         public final List<JournalEntry> entries = new ArrayList<>();
+        /** Per transaction, in order: the index in {@link #entries} just past its last entry. */
+        public final List<Integer> transactionEnds = new ArrayList<>();
+        /** Per transaction, in order: the highest sequence in it. */
+        public final List<Long> transactionMaxSeqs = new ArrayList<>();
+        /** The sequence the superblock says is home (every write up to it), before any transaction. */
+        public long checkpointSeq;
         public long transactions;
         public long committedSeq;
         public long millis;
@@ -257,6 +263,7 @@ public final class Journal implements AutoCloseable {
         long start = System.nanoTime();
         Replayed r = new Replayed();
         r.committedSeq = committedSeq;
+        r.checkpointSeq = committedSeq;
         long pos = tailOffset;
         long expect = tailTxnId;
         byte[] header = new byte[JournalLayout.TXN_HEADER_BYTES];
@@ -303,7 +310,10 @@ public final class Journal implements AutoCloseable {
             }
             parseEntries(txn, JournalLayout.TXN_HEADER_BYTES, bodyBytes,
                     Bytes.getInt(header, JournalLayout.TXN_ENTRY_COUNT_OFFSET), expect, r.entries);
-            r.committedSeq = Math.max(r.committedSeq, Bytes.getLong(header, JournalLayout.TXN_MAX_SEQ_OFFSET));
+            long maxSeq = Bytes.getLong(header, JournalLayout.TXN_MAX_SEQ_OFFSET);
+            r.committedSeq = Math.max(r.committedSeq, maxSeq);
+            r.transactionEnds.add(r.entries.size());
+            r.transactionMaxSeqs.add(maxSeq);
             r.transactions++;
             long footprint = JournalLayout.txnFootprint(bodyBytes);
             r.bytes += footprint;
@@ -341,19 +351,23 @@ public final class Journal implements AutoCloseable {
                 long address = Bytes.getLong(b, at + JournalLayout.PUT_ADDRESS_OFFSET);
                 int blocks = Bytes.getInt(b, at + JournalLayout.PUT_PRIMARY_BLOCKS_OFFSET);
                 int dataBytes = Bytes.getInt(b, at + JournalLayout.PUT_DATA_BYTES_OFFSET);
-                if (n < 0 || dataBytes < 0 || (kind == JournalLayout.KIND_PUT) != (dataBytes == 0)
-                        || at + (long) JournalLayout.putEntryBytes(n, dataBytes) > end) {
-                    throw badEntry(txnId, i, "chunk count " + n + ", data bytes " + dataBytes);
+                int keyLength = Bytes.getInt(b, at + JournalLayout.PUT_KEY_LENGTH_OFFSET);
+                if (n < 0 || n > 1 << 16 || dataBytes < 0 || keyLength < 1 || keyLength > 1 << 16
+                        || (kind == JournalLayout.KIND_PUT) != (dataBytes == 0)
+                        || at + (long) JournalLayout.putEntryBytes(n, keyLength, dataBytes) > end) {
+                    throw badEntry(txnId, i, "chunk count " + n + ", key length " + keyLength + ", data bytes " + dataBytes);
                 }
                 int[] chunks = new int[n * 3];
                 int c = at + JournalLayout.PUT_FIXED_BYTES;
                 for (int k = 0; k < chunks.length; k++) {
                     chunks[k] = Bytes.getInt(b, c + 4 * k);
                 }
-                int dataAt = c + n * JournalLayout.CHUNK_ENTRY_BYTES;
+                int keyAt = c + n * JournalLayout.CHUNK_ENTRY_BYTES;
+                byte[] key = java.util.Arrays.copyOfRange(b, keyAt, keyAt + keyLength);
+                int dataAt = keyAt + keyLength;
                 byte[] data = dataBytes == 0 ? null : java.util.Arrays.copyOfRange(b, dataAt, dataAt + dataBytes);
-                out.add(new JournalEntry.Put(seq, address, blocks, chunks, data));
-                at += JournalLayout.putEntryBytes(n, dataBytes);
+                out.add(new JournalEntry.Put(seq, key, address, blocks, chunks, data));
+                at += JournalLayout.putEntryBytes(n, keyLength, dataBytes);
             } else {
                 throw badEntry(txnId, i, "unknown kind " + kind);
             }
@@ -463,9 +477,10 @@ public final class Journal implements AutoCloseable {
      * {@code > 0}, that many bytes of the primary extent, read from {@code m} at {@code base},
      * are journaled with it; otherwise its extents are flushed before the commit.
      */
-    public void addPut(long sequence, Extent primary, Extent[] chunks, PersistentMemory m, long base, int dataBytes) {
+    public void addPut(long sequence, byte[] key, Extent primary, Extent[] chunks, PersistentMemory m, long base,
+                       int dataBytes) {
         Builder t = builders.get();
-        int at = t.reserve(JournalLayout.putEntryBytes(chunks.length, dataBytes));
+        int at = t.reserve(JournalLayout.putEntryBytes(chunks.length, key.length, dataBytes));
         byte[] b = t.buffer;
         b[at] = (byte) (dataBytes > 0 ? JournalLayout.KIND_PUT_DATA : JournalLayout.KIND_PUT);
         b[at + 1] = 0;
@@ -476,6 +491,8 @@ public final class Journal implements AutoCloseable {
         Bytes.putLong(b, at + JournalLayout.PUT_ADDRESS_OFFSET, primary.address());
         Bytes.putInt(b, at + JournalLayout.PUT_PRIMARY_BLOCKS_OFFSET, primary.blockCount);
         Bytes.putInt(b, at + JournalLayout.PUT_DATA_BYTES_OFFSET, dataBytes);
+        Bytes.putInt(b, at + JournalLayout.PUT_KEY_LENGTH_OFFSET, key.length);
+        Bytes.putInt(b, at + JournalLayout.PUT_KEY_LENGTH_OFFSET + 4, 0);
         int c = at + JournalLayout.PUT_FIXED_BYTES;
         for (Extent e : chunks) {
             Bytes.putInt(b, c, e.regionId);
@@ -483,6 +500,8 @@ public final class Journal implements AutoCloseable {
             Bytes.putInt(b, c + 8, e.blockCount);
             c += JournalLayout.CHUNK_ENTRY_BYTES;
         }
+        System.arraycopy(key, 0, b, c, key.length);
+        c += key.length;
         if (dataBytes > 0) {
             m.read(base, b, c, dataBytes);
         } else {

@@ -6,11 +6,12 @@ public sealed interface JournalEntry {
     long sequence();
 
     /**
-     * The write with this sequence is the record at {@code address}; {@code chunks} holds
+     * The write with this sequence is {@code key}'s record at {@code address}; {@code chunks} holds
      * (regionId, firstBlock, blockCount) per continuation extent. {@code data} is the record's
      * primary extent bytes when they were journaled (data=journal), else null.
      */
-    record Put(long sequence, long address, int primaryBlocks, int[] chunks, byte[] data) implements JournalEntry {
+    record Put(long sequence, byte[] key, long address, int primaryBlocks, int[] chunks, byte[] data)
+            implements JournalEntry {
     }
 
     /** Every write of {@code key} with a lower sequence is gone. */

@@ -51,13 +51,13 @@ import java.util.zip.CRC32C;
  *
  * <h2>Entries</h2>
  * <pre>
- *  PUT (kind 1): the write with this sequence is the record at address; its data was made
- *  durable in the region before the commit (ordered mode)
+ *  PUT (kind 1): the write with this sequence is the record at address, of this key; its data
+ *  was made durable in the region before the commit (ordered mode)
  *    0  1 kind   1  3 zero   4  4 chunkCount   8  8 sequence   16 8 address
- *   24  4 primaryBlocks   28 4 dataBytes (0)
- *   32  chunkCount x (regionId 4, firstBlock 4, blockCount 4)
- *  PUT_DATA (kind 2): as PUT, and dataBytes of the record's primary extent follow the chunk
- *  list (data=journal: the region copy need not be durable; replay writes it home)
+ *   24  4 primaryBlocks   28 4 dataBytes (0)   32 4 keyLength   36 4 zero
+ *   40  chunkCount x (regionId 4, firstBlock 4, blockCount 4), then keyLength key bytes
+ *  PUT_DATA (kind 2): as PUT, and dataBytes of the record's primary extent follow the key
+ *  (data=journal: the region copy need not be durable; replay writes it home)
  *  DELETE (kind 3): every write of the key with a lower sequence is gone
  *    0  1 kind   1  3 zero   4  4 keyLength   8  8 sequence   16 keyLength key
  * </pre>
@@ -108,7 +108,8 @@ public final class JournalLayout {
     public static final int PUT_ADDRESS_OFFSET = 16;
     public static final int PUT_PRIMARY_BLOCKS_OFFSET = 24;
     public static final int PUT_DATA_BYTES_OFFSET = 28;
-    public static final int PUT_FIXED_BYTES = 32;
+    public static final int PUT_KEY_LENGTH_OFFSET = 32;
+    public static final int PUT_FIXED_BYTES = 40;
     public static final int CHUNK_ENTRY_BYTES = 12;
     public static final int DELETE_KEY_OFFSET = 16;
 
@@ -126,8 +127,8 @@ public final class JournalLayout {
     }
 
     /** Size of a PUT or PUT_DATA entry. */
-    public static int putEntryBytes(int chunkCount, int dataBytes) {
-        return PUT_FIXED_BYTES + chunkCount * CHUNK_ENTRY_BYTES + dataBytes;
+    public static int putEntryBytes(int chunkCount, int keyLength, int dataBytes) {
+        return PUT_FIXED_BYTES + chunkCount * CHUNK_ENTRY_BYTES + keyLength + dataBytes;
     }
 
     public static int deleteEntryBytes(int keyLength) {

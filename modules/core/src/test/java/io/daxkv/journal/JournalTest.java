@@ -88,7 +88,7 @@ class JournalTest {
         assertEquals(68, JournalLayout.SB_LENGTH);
         assertTrue(2 * JournalLayout.SB_SLOT_BYTES <= JournalLayout.PAGE_BYTES, "both slots in the first page");
         assertEquals(32, JournalLayout.TXN_HEADER_BYTES, "header: 8-aligned, entries start aligned");
-        assertEquals(32, JournalLayout.PUT_FIXED_BYTES);
+        assertEquals(40, JournalLayout.PUT_FIXED_BYTES, "8-aligned: the chunk list starts aligned");
         assertEquals(16, JournalLayout.DELETE_KEY_OFFSET);
         assertEquals(64, JournalLayout.txnFootprint(JournalLayout.deleteEntryBytes(2)), "a delete of a 2-byte key");
         assertEquals(JournalLayout.PAGE_BYTES, JournalLayout.LOG_START);
@@ -295,7 +295,7 @@ class JournalTest {
         j.lock();
         long id;
         try {
-            j.addPut(7, primary, new Extent[] {chunk}, region, 0, 0);
+            j.addPut(7, key("the-key"), primary, new Extent[] {chunk}, region, 0, 0);
             id = j.runningTxnId();
         } finally {
             j.unlock();
@@ -305,6 +305,7 @@ class JournalTest {
         assertEquals(2, host.ordered.get(0).size(), "primary and chunk");
         JournalEntry.Put p = assertInstanceOf(JournalEntry.Put.class, replayCopy(m).entries.get(0));
         assertEquals(primary.address(), p.address());
+        assertArrayEquals(key("the-key"), p.key());
         assertArrayEquals(new int[] {1, 20, 5}, p.chunks());
         assertEquals(null, p.data(), "ordered: no data in the log");
         j.close();
