@@ -45,6 +45,12 @@ final class FormatCommand extends BaseCommand {
                     + Options.DEFAULT_BLOCK_SIZE_BYTES + ")")
     Long blockSize;
 
+    @Option(names = "--journal-size", paramLabel = "SIZE", converter = Sizes.Converter.class,
+            description = "size of the JOURNAL file: a multiple of 4K from " + (Options.MIN_JOURNAL_SIZE_BYTES >> 20)
+                    + "M to " + (Options.MAX_JOURNAL_SIZE_BYTES >> 20) + "M (default: "
+                    + (Options.DEFAULT_JOURNAL_SIZE_BYTES >> 20) + "M)")
+    Long journalSize;
+
     @Override
     public Integer call() {
         Options options = options();
@@ -100,6 +106,14 @@ final class FormatCommand extends BaseCommand {
             } catch (DaxKVException.InvalidArgument e) {
                 throw badOption("--block-size", blockSize, "must be a power of two from "
                         + Options.MIN_BLOCK_SIZE_BYTES + " to " + Options.MAX_BLOCK_SIZE_BYTES + " bytes");
+            }
+        }
+        if (journalSize != null) {
+            try {
+                b.journalSizeBytes(journalSize);
+            } catch (DaxKVException.InvalidArgument e) {
+                throw badOption("--journal-size", journalSize, "must be a multiple of 4096 from "
+                        + Options.MIN_JOURNAL_SIZE_BYTES + " to " + Options.MAX_JOURNAL_SIZE_BYTES + " bytes");
             }
         }
         try {

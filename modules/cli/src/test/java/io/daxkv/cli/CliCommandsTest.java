@@ -73,6 +73,15 @@ class CliCommandsTest {
     }
 
     @Test
+    void formatTakesAJournalSizeAndRefusesABadOneByName() {
+        Path dir = tmp.resolve("journal-store");
+        expect(0, "format", dir.toString(), "--region-size", "8M", "--journal-size", "2M");
+        assertEquals(String.valueOf(2 << 20), stat(dir).get("journalCapacityBytes"));
+        CliTestSupport.Result bad = expect(2, "format", tmp.resolve("other").toString(), "--journal-size", "1000");
+        assertTrue(bad.err().contains("--journal-size") && bad.err().contains("1000"), bad::toString);
+    }
+
+    @Test
     void putGetDelRoundTripAcrossRuns() {
         Path dir = store();
         String d = dir.toString();
