@@ -25,7 +25,12 @@ public final class Options {
     public static final long DEFAULT_ZEROER_POOL_BYTES = 32L << 20;
     public static final long MIN_JOURNAL_SIZE_BYTES = 1L << 20;
     public static final long MAX_JOURNAL_SIZE_BYTES = 1L << 30;
-    public static final long DEFAULT_JOURNAL_SIZE_BYTES = 64L << 20;
+    /**
+     * Default journal: 256 MiB, written with zeros when the store is created. Each checkpoint
+     * flushes every region, so its size sets how often that happens: with 64 MiB, random 100 B
+     * overwrites ran at 250k/s (18 checkpoints in 25 s), with 256 MiB at 304k/s (JMH, 1M keys).
+     */
+    public static final long DEFAULT_JOURNAL_SIZE_BYTES = 256L << 20;
 
     private final Durability durability;
     private final long regionSizeBytes;

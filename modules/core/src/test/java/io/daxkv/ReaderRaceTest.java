@@ -121,8 +121,10 @@ class ReaderRaceTest {
 
             Stats s = kv.stats();
             // every block ever written was converted once per allocation: conversions far above the
-            // blocks the regions hold means freed extents went to new records again and again
-            assertTrue(s.conversions() > 4 * s.blocksTotal(), tag + "only " + s.conversions() + " block conversions in "
+            // blocks the regions hold means freed extents went to new records again and again. (A
+            // freed extent waits for the commit of the transaction that freed it, so the store
+            // holds some churn besides the live data: threefold reuse, not more, is asked for.)
+            assertTrue(s.conversions() > 3 * s.blocksTotal(), tag + "only " + s.conversions() + " block conversions in "
                     + s.blocksTotal() + " blocks: too little block reuse to test anything (" + s + ")");
             assertTrue(bytesWritten.get() > 2 * s.regions() * REGION_BYTES, tag + "writers wrote " + bytesWritten.get()
                     + " bytes into " + s.regions() + " region(s) (" + s + ")");

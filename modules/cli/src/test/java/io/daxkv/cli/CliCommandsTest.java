@@ -60,7 +60,7 @@ class CliCommandsTest {
                 "journalCheckpoints", "freeExtents"), List.copyOf(s.keySet()));
         assertTrue(s.get("freeExtents").matches("(\\d+(-\\d+)?:\\d+ ?)+"), "free extents by size class: " + s.get("freeExtents"));
         assertEquals("0", s.get("replayedTransactions"), "a clean close leaves an empty journal");
-        assertEquals(String.valueOf(64 << 20), s.get("journalCapacityBytes"));
+        assertEquals(String.valueOf(256 << 20), s.get("journalCapacityBytes"));
         assertEquals(String.valueOf(8 << 20), s.get("regionSizeBytes"));
         assertEquals("0", s.get("regionsOpenedDirty"), "format closed the store clean");
         assertEquals("0", s.get("keys"));

@@ -799,9 +799,10 @@ public final class Journal implements AutoCloseable {
                     return;
                 }
                 long committed = committedLocked();
+                // each checkpoint flushes every region (and write-protects its pages again): only
+                // when the log is half full, or a writer waits for room
                 boolean due = committed > 0 && (checkpointWanted
-                        || usedLocked() > (capacityBytes - JournalLayout.LOG_START) / 2)
-                        || committed > (capacityBytes - JournalLayout.LOG_START) / 4;
+                        || usedLocked() > (capacityBytes - JournalLayout.LOG_START) / 2);
                 if (!due || committing != null) {
                     head = -1;
                     lastTxnId = 0;
