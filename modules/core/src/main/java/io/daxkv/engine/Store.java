@@ -825,6 +825,10 @@ public final class Store implements AutoCloseable {
         return recoveryReport;
     }
 
+    Reclaimer reclaimer() {
+        return reclaimer;
+    }
+
     /** Blocks retired and not yet reclaimed (for tests and stat). */
     public int retiredBacklog() {
         return (int) reclaimer.backlog();
