@@ -184,10 +184,31 @@ class DurabilityTest {
             copyStore(live, image);
             assertEquals(commits, kv.stats().journalCommits(), "no commit happened around the copy");
         }
+        java.util.logging.Logger log = java.util.logging.Logger.getLogger("io.daxkv");
+        java.util.List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.logging.Handler capture = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord r) {
+                lines.add(java.text.MessageFormat.format(r.getMessage(), r.getParameters()));
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        log.addHandler(capture);
         try (DaxKV kv = DaxKV.open(image, lazy())) {
             assertArrayEquals(b("v"), kv.get(b("k")));
             assertTrue(kv.stats().replayedTransactions() >= 1, kv.stats().toString());
+        } finally {
+            log.removeHandler(capture);
         }
+        assertTrue(lines.stream().anyMatch(l -> l.contains(image.toString()) && l.contains("replayed")),
+                "open logged what replay did: " + lines);
     }
 
     /**

@@ -69,9 +69,11 @@ public final class Recovery {
 
         @Override
         public String toString() {
-            return "recovery: " + recordsKept + " records kept, " + recordsDropped + " dropped; replayed "
-                    + replayedTransactions + " transactions (" + replayedEntries + " entries, " + recordsRestored
-                    + " records restored); regions clean/dirty " + regionsClean + "/" + regionsDirty + ", " + millis + " ms";
+            return "recovery: replayed " + replayedTransactions + " journal transactions (" + replayedEntries
+                    + " entries, " + recordsRestored + " records written home, " + transactionsCut
+                    + " cut as never committed) in " + replayMillis + " ms; " + recordsKept + " records kept, "
+                    + recordsDropped + " dropped; regions clean/dirty " + regionsClean + "/" + regionsDirty + "; "
+                    + millis + " ms in all";
         }
     }
 
@@ -145,6 +147,9 @@ public final class Recovery {
         for (Region r : regions) {
             spaces.put(r.id, new RegionSpace(r));
             scan(r, candidates, continuations);
+            if (r.created) {
+                continue; // formatted by this open: neither closed clean nor left by a crash
+            }
             if (r.stateAtOpen == Superblock.STATE_CLEAN) {
                 report.regionsClean++;
             } else {

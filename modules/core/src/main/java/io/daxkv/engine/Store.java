@@ -72,6 +72,9 @@ import java.util.concurrent.locks.LockSupport;
  */
 public final class Store implements AutoCloseable {
 
+    /** The JDK's platform logger (java.util.logging unless the application routes it elsewhere). */
+    private static final System.Logger LOG = System.getLogger("io.daxkv");
+
 
     /** What a put requires of the key's current state. */
     public enum PutMode {
@@ -120,6 +123,10 @@ public final class Store implements AutoCloseable {
         Journal.Replayed replayed = journal.replay();
         Recovery recovery = new Recovery(this, regions, replayed);
         this.recoveryReport = recovery.run();
+        if (recoveryReport.replayedTransactions > 0 || recoveryReport.regionsDirty > 0) {
+            // after a crash: say what replay and recovery did (a clean open says nothing)
+            LOG.log(System.Logger.Level.INFO, "{0}: {1}", dir, recoveryReport);
+        }
         this.index = new Index(recovery.entries());
         for (Region r : regions) {
             r.markMounted();
