@@ -185,21 +185,7 @@ public final class Region implements AutoCloseable {
         if (fallocate(file, size)) {
             return;
         }
-        ByteBuffer zeros = ByteBuffer.allocateDirect(1 << 20);
-        long pos = 0;
-        try {
-            while (pos < size) {
-                zeros.clear();
-                if (size - pos < zeros.capacity()) {
-                    zeros.limit((int) (size - pos));
-                }
-                pos += ch.write(zeros, pos);
-            }
-            ch.force(true);
-        } catch (IOException e) {
-            throw new IOException(file + ": cannot allocate " + size + " bytes for a new region (disk full?): "
-                    + e.getMessage(), e);
-        }
+        writeZeros(file, ch, size);
     }
 
     /**
