@@ -11,6 +11,7 @@ import io.daxkv.extent.RecordPlan;
 import io.daxkv.index.Index;
 import io.daxkv.index.IndexEntry;
 import io.daxkv.journal.Journal;
+import io.daxkv.journal.Replayed;
 import io.daxkv.journal.JournalEntry;
 import io.daxkv.pmem.PersistentMemory;
 import io.daxkv.region.Geometry;
@@ -113,9 +114,9 @@ public final class Recovery {
     private final Map<Integer, RegionSpace> spaces = new HashMap<>();
     private final CRC32C scratchCrc = new CRC32C();
 
-    private final Journal.Replayed replayed;
+    private final Replayed replayed;
 
-    Recovery(Store store, List<Region> regions, Journal.Replayed replayed) {
+    Recovery(Store store, List<Region> regions, Replayed replayed) {
         this.store = store;
         this.regions = regions;
         this.replayed = replayed;

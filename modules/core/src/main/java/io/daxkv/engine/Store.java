@@ -18,6 +18,7 @@ import io.daxkv.index.Epochs;
 import io.daxkv.index.Index;
 import io.daxkv.index.IndexEntry;
 import io.daxkv.journal.Journal;
+import io.daxkv.journal.Replayed;
 import io.daxkv.journal.JournalLayout;
 import io.daxkv.extent.RecordPlan;
 import io.daxkv.region.Geometry;
@@ -120,7 +121,7 @@ public final class Store implements AutoCloseable {
         }
         this.regionsById = byId;
         this.io = new RecordIO(this, counters);
-        Journal.Replayed replayed = journal.replay();
+        Replayed replayed = journal.replay();
         Recovery recovery = new Recovery(this, regions, replayed);
         this.recoveryReport = recovery.run();
         if (recoveryReport.replayedTransactions > 0 || recoveryReport.regionsDirty > 0) {

@@ -14,7 +14,6 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.zip.CRC32C;
 
 /**
  * The metadata journal, in the spirit of jbd2. Every write operation (a put, a delete, a whole
@@ -74,52 +73,6 @@ public final class Journal implements AutoCloseable {
         void write(long offset, byte[] src, int srcOffset, int length);
     }
 
-    /** What {@link #replay()} found: the entries of every valid transaction, in log order. */
-    public static final class Replayed {
-        public final List<JournalEntry> entries = new ArrayList<>();
-        /** Per transaction, in order: the index in {@link #entries} just past its last entry. */
-        public final List<Integer> transactionEnds = new ArrayList<>();
-        /** Per transaction, in order: the highest sequence in it. */
-        public final List<Long> transactionMaxSeqs = new ArrayList<>();
-        /** The sequence the superblock says is home (every write up to it), before any transaction. */
-        public long checkpointSeq;
-        public long transactions;
-        public long committedSeq;
-        public long millis;
-        long headOffset;
-        long nextTxnId;
-        long bytes;
-    }
-
-    /** The transaction a lock holder is building (one per thread, reused). */
-    private static final class Builder {
-        byte[] buffer = new byte[4096];
-        int length;
-        int entryCount;
-        long maxSeq;
-        boolean awaited;
-        final List<Extent> ordered = new ArrayList<>();
-
-        void reset() {
-            length = JournalLayout.TXN_HEADER_BYTES;
-            entryCount = 0;
-            maxSeq = 0;
-            awaited = false;
-            ordered.clear();
-        }
-
-        int reserve(int bytes) {
-            int at = length;
-            if (at + bytes + JournalLayout.TXN_TRAILER_BYTES > buffer.length) {
-                buffer = java.util.Arrays.copyOf(buffer, Math.max(buffer.length * 2,
-                        at + bytes + JournalLayout.TXN_TRAILER_BYTES));
-            }
-            length = at + bytes;
-            entryCount++;
-            return at;
-        }
-    }
-
     /** Transactions appended since the last commit started: committed together. */
     private static final class Group {
         long lastTxnId;
@@ -135,7 +88,7 @@ public final class Journal implements AutoCloseable {
     private final long uuidMsb;
     private final long uuidLsb;
     private final long maxTxnBytes;
-    private final ThreadLocal<Builder> builders = ThreadLocal.withInitial(Builder::new);
+    private final ThreadLocal<TxnBuilder> builders = ThreadLocal.withInitial(TxnBuilder::new);
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition roomMade = lock.newCondition();
 
@@ -206,177 +159,27 @@ public final class Journal implements AutoCloseable {
     }
 
     private void readSuperblock() {
-        byte[] best = null;
-        for (int slot = 0; slot < 2; slot++) {
-            byte[] b = new byte[JournalLayout.SB_LENGTH];
-            memory.read((long) slot * JournalLayout.SB_SLOT_BYTES, b, 0, b.length);
-            if (Bytes.getInt(b, JournalLayout.SB_MAGIC_OFFSET) != JournalLayout.SB_MAGIC
-                    || Bytes.getInt(b, JournalLayout.SB_CRC_OFFSET) != JournalLayout.crc(b, 0, JournalLayout.SB_CRC_OFFSET)) {
-                continue;
-            }
-            if (best == null || Bytes.getLong(b, JournalLayout.SB_GENERATION_OFFSET)
-                    > Bytes.getLong(best, JournalLayout.SB_GENERATION_OFFSET)) {
-                best = b;
-            }
-        }
-        if (best == null) {
-            throw new DaxKVException.Corrupt(name + ": no journal superblock slot has a valid magic and CRC32C");
-        }
-        int version = Bytes.getInt(best, JournalLayout.SB_VERSION_OFFSET);
-        if (version != JournalLayout.VERSION) {
-            throw new DaxKVException.Incompatible(name + ": journal version " + version + ", this build reads "
-                    + JournalLayout.VERSION);
-        }
-        if (Bytes.getLong(best, JournalLayout.SB_UUID_MSB_OFFSET) != uuidMsb
-                || Bytes.getLong(best, JournalLayout.SB_UUID_LSB_OFFSET) != uuidLsb) {
-            throw new DaxKVException.Corrupt(name + ": the journal belongs to another store");
-        }
-        long capacity = Bytes.getLong(best, JournalLayout.SB_CAPACITY_OFFSET);
-        long tail = Bytes.getLong(best, JournalLayout.SB_TAIL_OFFSET_OFFSET);
-        if (capacity != capacityBytes || tail < JournalLayout.LOG_START || tail >= capacityBytes
-                || tail % JournalLayout.PAGE_BYTES != 0) {
-            throw new DaxKVException.Corrupt(name + ": journal superblock says capacity " + capacity + ", tail " + tail
-                    + " for a file of " + capacityBytes + " bytes");
-        }
-        generation = Bytes.getLong(best, JournalLayout.SB_GENERATION_OFFSET);
-        tailOffset = tail;
-        tailTxnId = Bytes.getLong(best, JournalLayout.SB_TAIL_TXN_OFFSET);
-        committedSeq = Bytes.getLong(best, JournalLayout.SB_CHECKPOINT_SEQ_OFFSET);
+        JournalLayout.SuperblockState sb = JournalLayout.readSuperblock(name, memory, uuidMsb, uuidLsb);
+        generation = sb.generation();
+        tailOffset = sb.tailOffset();
+        tailTxnId = sb.tailTxnId();
+        committedSeq = sb.checkpointSeq();
         committedTxnId = tailTxnId - 1;
     }
 
     private void writeSuperblock(long checkpointSeq) {
-        byte[] b = JournalLayout.encodeSuperblock(uuidMsb, uuidLsb, capacityBytes, generation, tailOffset, tailTxnId,
-                checkpointSeq);
-        long at = (generation & 1) * JournalLayout.SB_SLOT_BYTES;
-        memory.write(at, b, 0, b.length);
-        memory.flush(at, b.length);
+        JournalLayout.writeSuperblock(memory, uuidMsb, uuidLsb,
+                new JournalLayout.SuperblockState(generation, tailOffset, tailTxnId, checkpointSeq));
     }
 
     // -------------------------------------------------------------------------------- replay
 
     /**
-     * Reads every committed transaction from the tail: stops at the first whose header, id,
-     * commit magic or CRC does not check. Writes nothing.
+     * Reads every valid transaction from the tail ({@link LogReader}): stops at the first whose
+     * header, id, commit magic or CRC does not check. Writes nothing.
      */
     public Replayed replay() {
-        long start = System.nanoTime();
-        Replayed r = new Replayed();
-        r.committedSeq = committedSeq;
-        r.checkpointSeq = committedSeq;
-        long pos = tailOffset;
-        long expect = tailTxnId;
-        byte[] header = new byte[JournalLayout.TXN_HEADER_BYTES];
-        boolean wrapped = false;
-        boolean aligned = false;
-        while (r.bytes < capacityBytes) {
-            if (pos + JournalLayout.TXN_HEADER_BYTES > capacityBytes) {
-                pos = JournalLayout.LOG_START;
-            }
-            memory.read(pos, header, 0, header.length);
-            int magic = Bytes.getInt(header, JournalLayout.TXN_MAGIC_OFFSET);
-            if (Bytes.getInt(header, JournalLayout.TXN_HEADER_CRC_OFFSET)
-                    != JournalLayout.crc(header, 0, JournalLayout.TXN_HEADER_CRC_OFFSET)
-                    || Bytes.getLong(header, JournalLayout.TXN_ID_OFFSET) != expect) {
-                if (!aligned && pos % JournalLayout.PAGE_BYTES != 0) {
-                    // a group commit ended here: the next transaction starts on the next page
-                    aligned = true;
-                    long next = JournalLayout.roundUp(pos);
-                    r.bytes += next - pos;
-                    pos = next >= capacityBytes ? JournalLayout.LOG_START : next;
-                    continue;
-                }
-                break;
-            }
-            aligned = false;
-            if (magic == JournalLayout.WRAP_MAGIC && !wrapped) {
-                wrapped = true;
-                r.bytes += capacityBytes - pos;
-                pos = JournalLayout.LOG_START;
-                continue;
-            }
-            int bodyBytes = Bytes.getInt(header, JournalLayout.TXN_BODY_BYTES_OFFSET);
-            if (magic != JournalLayout.TXN_MAGIC || bodyBytes < 0 || bodyBytes > maxTxnBytes
-                    || pos + JournalLayout.txnFootprint(bodyBytes) > capacityBytes) {
-                break;
-            }
-            int total = JournalLayout.TXN_HEADER_BYTES + bodyBytes + JournalLayout.TXN_TRAILER_BYTES;
-            byte[] txn = new byte[total];
-            memory.read(pos, txn, 0, total);
-            int trailer = JournalLayout.TXN_HEADER_BYTES + bodyBytes;
-            if (Bytes.getInt(txn, trailer) != JournalLayout.COMMIT_MAGIC
-                    || Bytes.getInt(txn, trailer + 4) != JournalLayout.crc(txn, 0, trailer + 4)) {
-                break;
-            }
-            parseEntries(txn, JournalLayout.TXN_HEADER_BYTES, bodyBytes,
-                    Bytes.getInt(header, JournalLayout.TXN_ENTRY_COUNT_OFFSET), expect, r.entries);
-            long maxSeq = Bytes.getLong(header, JournalLayout.TXN_MAX_SEQ_OFFSET);
-            r.committedSeq = Math.max(r.committedSeq, maxSeq);
-            r.transactionEnds.add(r.entries.size());
-            r.transactionMaxSeqs.add(maxSeq);
-            r.transactions++;
-            long footprint = JournalLayout.txnFootprint(bodyBytes);
-            r.bytes += footprint;
-            pos += footprint;
-            expect++;
-        }
-        r.headOffset = pos;
-        r.nextTxnId = expect;
-        r.millis = (System.nanoTime() - start) / 1_000_000;
-        return r;
-    }
-
-    private void parseEntries(byte[] b, int from, int bodyBytes, int count, long txnId, List<JournalEntry> out) {
-        int at = from;
-        int end = from + bodyBytes;
-        for (int i = 0; i < count; i++) {
-            if (at + 16 > end) {
-                throw badEntry(txnId, i, "runs past the body");
-            }
-            int kind = b[at] & 0xFF;
-            int n = Bytes.getInt(b, at + JournalLayout.ENTRY_COUNT_OFFSET);
-            long seq = Bytes.getLong(b, at + JournalLayout.ENTRY_SEQUENCE_OFFSET);
-            if (kind == JournalLayout.KIND_DELETE) {
-                if (n < 0 || at + JournalLayout.deleteEntryBytes(n) > end) {
-                    throw badEntry(txnId, i, "key length " + n);
-                }
-                byte[] key = java.util.Arrays.copyOfRange(b, at + JournalLayout.DELETE_KEY_OFFSET,
-                        at + JournalLayout.DELETE_KEY_OFFSET + n);
-                out.add(new JournalEntry.Delete(seq, key));
-                at += JournalLayout.deleteEntryBytes(n);
-            } else if (kind == JournalLayout.KIND_PUT || kind == JournalLayout.KIND_PUT_DATA) {
-                if (at + JournalLayout.PUT_FIXED_BYTES > end) {
-                    throw badEntry(txnId, i, "runs past the body");
-                }
-                long address = Bytes.getLong(b, at + JournalLayout.PUT_ADDRESS_OFFSET);
-                int blocks = Bytes.getInt(b, at + JournalLayout.PUT_PRIMARY_BLOCKS_OFFSET);
-                int dataBytes = Bytes.getInt(b, at + JournalLayout.PUT_DATA_BYTES_OFFSET);
-                int keyLength = Bytes.getInt(b, at + JournalLayout.PUT_KEY_LENGTH_OFFSET);
-                if (n < 0 || n > 1 << 16 || dataBytes < 0 || keyLength < 1 || keyLength > 1 << 16
-                        || (kind == JournalLayout.KIND_PUT) != (dataBytes == 0)
-                        || at + (long) JournalLayout.putEntryBytes(n, keyLength, dataBytes) > end) {
-                    throw badEntry(txnId, i, "chunk count " + n + ", key length " + keyLength + ", data bytes " + dataBytes);
-                }
-                int[] chunks = new int[n * 3];
-                int c = at + JournalLayout.PUT_FIXED_BYTES;
-                for (int k = 0; k < chunks.length; k++) {
-                    chunks[k] = Bytes.getInt(b, c + 4 * k);
-                }
-                int keyAt = c + n * JournalLayout.CHUNK_ENTRY_BYTES;
-                byte[] key = java.util.Arrays.copyOfRange(b, keyAt, keyAt + keyLength);
-                int dataAt = keyAt + keyLength;
-                byte[] data = dataBytes == 0 ? null : java.util.Arrays.copyOfRange(b, dataAt, dataAt + dataBytes);
-                out.add(new JournalEntry.Put(seq, key, address, blocks, chunks, data));
-                at += JournalLayout.putEntryBytes(n, keyLength, dataBytes);
-            } else {
-                throw badEntry(txnId, i, "unknown kind " + kind);
-            }
-        }
-    }
-
-    private DaxKVException.Corrupt badEntry(long txnId, int index, String why) {
-        return new DaxKVException.Corrupt(name + ": transaction " + txnId + " verifies but its entry " + index
-                + " is malformed: " + why);
+        return LogReader.read(name, memory, maxTxnBytes, tailOffset, tailTxnId, committedSeq);
     }
 
     // -------------------------------------------------------------------------------- start
@@ -445,7 +248,7 @@ public final class Journal implements AutoCloseable {
     /** Writes the transaction built since {@link #lock()} (if any entry was added), then releases the lock. */
     public void unlock() {
         try {
-            Builder b = builders.get();
+            TxnBuilder b = builders.get();
             if (b.entryCount > 0 && failure == null) {
                 append(b);
             }
@@ -473,72 +276,29 @@ public final class Journal implements AutoCloseable {
     }
 
     /**
-     * Adds a put of the record at {@code primary} (plus {@code chunks}). With {@code dataBytes}
-     * {@code > 0}, that many bytes of the primary extent, read from {@code m} at {@code base},
-     * are journaled with it; otherwise its extents are flushed before the commit.
+     * Adds a put of the record at {@code primary} (plus {@code chunks}) to the transaction
+     * being built; see {@link TxnBuilder#addPut}.
      */
     public void addPut(long sequence, byte[] key, Extent primary, Extent[] chunks, PersistentMemory m, long base,
                        int dataBytes) {
-        Builder t = builders.get();
-        int at = t.reserve(JournalLayout.putEntryBytes(chunks.length, key.length, dataBytes));
-        byte[] b = t.buffer;
-        b[at] = (byte) (dataBytes > 0 ? JournalLayout.KIND_PUT_DATA : JournalLayout.KIND_PUT);
-        b[at + 1] = 0;
-        b[at + 2] = 0;
-        b[at + 3] = 0;
-        Bytes.putInt(b, at + JournalLayout.ENTRY_COUNT_OFFSET, chunks.length);
-        Bytes.putLong(b, at + JournalLayout.ENTRY_SEQUENCE_OFFSET, sequence);
-        Bytes.putLong(b, at + JournalLayout.PUT_ADDRESS_OFFSET, primary.address());
-        Bytes.putInt(b, at + JournalLayout.PUT_PRIMARY_BLOCKS_OFFSET, primary.blockCount);
-        Bytes.putInt(b, at + JournalLayout.PUT_DATA_BYTES_OFFSET, dataBytes);
-        Bytes.putInt(b, at + JournalLayout.PUT_KEY_LENGTH_OFFSET, key.length);
-        Bytes.putInt(b, at + JournalLayout.PUT_KEY_LENGTH_OFFSET + 4, 0);
-        int c = at + JournalLayout.PUT_FIXED_BYTES;
-        for (Extent e : chunks) {
-            Bytes.putInt(b, c, e.regionId);
-            Bytes.putInt(b, c + 4, e.firstBlock);
-            Bytes.putInt(b, c + 8, e.blockCount);
-            c += JournalLayout.CHUNK_ENTRY_BYTES;
-        }
-        System.arraycopy(key, 0, b, c, key.length);
-        c += key.length;
-        if (dataBytes > 0) {
-            m.read(base, b, c, dataBytes);
-        } else {
-            t.ordered.add(primary);
-            java.util.Collections.addAll(t.ordered, chunks);
-        }
-        t.maxSeq = Math.max(t.maxSeq, sequence);
+        builders.get().addPut(sequence, key, primary, chunks, m, base, dataBytes);
     }
 
-    /** Adds a delete of {@code key} at {@code sequence}. */
+    /** Adds a delete of {@code key} at {@code sequence} to the transaction being built. */
     public void addDelete(long sequence, byte[] key) {
-        Builder t = builders.get();
-        int at = t.reserve(JournalLayout.deleteEntryBytes(key.length));
-        byte[] b = t.buffer;
-        b[at] = (byte) JournalLayout.KIND_DELETE;
-        b[at + 1] = 0;
-        b[at + 2] = 0;
-        b[at + 3] = 0;
-        Bytes.putInt(b, at + JournalLayout.ENTRY_COUNT_OFFSET, key.length);
-        Bytes.putLong(b, at + JournalLayout.ENTRY_SEQUENCE_OFFSET, sequence);
-        System.arraycopy(key, 0, b, at + JournalLayout.DELETE_KEY_OFFSET, key.length);
-        t.maxSeq = Math.max(t.maxSeq, sequence);
+        builders.get().addDelete(sequence, key);
     }
 
     /** Under the lock: header, commit record, into the log at the head (wrapping if it must). */
-    private void append(Builder b) {
-        int bodyBytes = b.length - JournalLayout.TXN_HEADER_BYTES;
+    private void append(TxnBuilder b) {
+        int bodyBytes = b.bodyBytes();
         if (bodyBytes > maxTxnBytes) {
             throw new DaxKVException.LimitExceeded(name + ": a transaction of " + bodyBytes
                     + " bytes is larger than the most one may hold, " + maxTxnBytes);
         }
         long id = nextTxnId;
+        int total = b.finish(id);
         byte[] buf = b.buffer;
-        JournalLayout.encodeTxnHeader(buf, JournalLayout.TXN_MAGIC, bodyBytes, id, b.maxSeq, b.entryCount);
-        Bytes.putInt(buf, b.length, JournalLayout.COMMIT_MAGIC);
-        Bytes.putInt(buf, b.length + 4, JournalLayout.crc(buf, 0, b.length + 4));
-        int total = b.length + JournalLayout.TXN_TRAILER_BYTES;
         long footprint = JournalLayout.align8(total);
         boolean viaFile = b.awaited && logFile != null;
         if (headOffset + footprint + JournalLayout.TXN_HEADER_BYTES > capacityBytes) {

@@ -1,6 +1,8 @@
 package io.daxkv.journal;
 
+import io.daxkv.DaxKVException;
 import io.daxkv.extent.Bytes;
+import io.daxkv.pmem.PersistentMemory;
 import java.util.zip.CRC32C;
 
 /**
@@ -135,21 +137,65 @@ public final class JournalLayout {
         return DELETE_KEY_OFFSET + keyLength;
     }
 
-    /** Encodes a superblock slot image of {@link #SB_LENGTH} bytes, CRC included. */
-    static byte[] encodeSuperblock(long uuidMsb, long uuidLsb, long capacityBytes, long generation, long tailOffset,
-                                   long tailTxnId, long checkpointSeq) {
+    /** What a superblock slot says (besides magic, version, store and capacity, which are checked). */
+    record SuperblockState(long generation, long tailOffset, long tailTxnId, long checkpointSeq) {
+    }
+
+    /**
+     * Reads both slots and returns the valid one with the higher generation, checked against the
+     * store and the file's size.
+     *
+     * @throws DaxKVException.Corrupt when no slot verifies or the one that does is not this store's
+     * @throws DaxKVException.Incompatible for another journal version
+     */
+    static SuperblockState readSuperblock(String name, PersistentMemory memory, long uuidMsb, long uuidLsb) {
+        byte[] best = null;
+        for (int slot = 0; slot < 2; slot++) {
+            byte[] b = new byte[SB_LENGTH];
+            memory.read((long) slot * SB_SLOT_BYTES, b, 0, b.length);
+            if (Bytes.getInt(b, SB_MAGIC_OFFSET) != SB_MAGIC || Bytes.getInt(b, SB_CRC_OFFSET) != crc(b, 0, SB_CRC_OFFSET)) {
+                continue;
+            }
+            if (best == null || Bytes.getLong(b, SB_GENERATION_OFFSET) > Bytes.getLong(best, SB_GENERATION_OFFSET)) {
+                best = b;
+            }
+        }
+        if (best == null) {
+            throw new DaxKVException.Corrupt(name + ": no journal superblock slot has a valid magic and CRC32C");
+        }
+        int version = Bytes.getInt(best, SB_VERSION_OFFSET);
+        if (version != VERSION) {
+            throw new DaxKVException.Incompatible(name + ": journal version " + version + ", this build reads " + VERSION);
+        }
+        if (Bytes.getLong(best, SB_UUID_MSB_OFFSET) != uuidMsb || Bytes.getLong(best, SB_UUID_LSB_OFFSET) != uuidLsb) {
+            throw new DaxKVException.Corrupt(name + ": the journal belongs to another store");
+        }
+        long capacity = Bytes.getLong(best, SB_CAPACITY_OFFSET);
+        long tail = Bytes.getLong(best, SB_TAIL_OFFSET_OFFSET);
+        if (capacity != memory.sizeBytes() || tail < LOG_START || tail >= capacity || tail % PAGE_BYTES != 0) {
+            throw new DaxKVException.Corrupt(name + ": journal superblock says capacity " + capacity + ", tail " + tail
+                    + " for a file of " + memory.sizeBytes() + " bytes");
+        }
+        return new SuperblockState(Bytes.getLong(best, SB_GENERATION_OFFSET), tail, Bytes.getLong(best, SB_TAIL_TXN_OFFSET),
+                Bytes.getLong(best, SB_CHECKPOINT_SEQ_OFFSET));
+    }
+
+    /** Writes {@code state} to the slot its generation picks and flushes it. */
+    static void writeSuperblock(PersistentMemory memory, long uuidMsb, long uuidLsb, SuperblockState state) {
         byte[] b = new byte[SB_LENGTH];
         Bytes.putInt(b, SB_MAGIC_OFFSET, SB_MAGIC);
         Bytes.putInt(b, SB_VERSION_OFFSET, VERSION);
         Bytes.putLong(b, SB_UUID_MSB_OFFSET, uuidMsb);
         Bytes.putLong(b, SB_UUID_LSB_OFFSET, uuidLsb);
-        Bytes.putLong(b, SB_CAPACITY_OFFSET, capacityBytes);
-        Bytes.putLong(b, SB_GENERATION_OFFSET, generation);
-        Bytes.putLong(b, SB_TAIL_OFFSET_OFFSET, tailOffset);
-        Bytes.putLong(b, SB_TAIL_TXN_OFFSET, tailTxnId);
-        Bytes.putLong(b, SB_CHECKPOINT_SEQ_OFFSET, checkpointSeq);
+        Bytes.putLong(b, SB_CAPACITY_OFFSET, memory.sizeBytes());
+        Bytes.putLong(b, SB_GENERATION_OFFSET, state.generation());
+        Bytes.putLong(b, SB_TAIL_OFFSET_OFFSET, state.tailOffset());
+        Bytes.putLong(b, SB_TAIL_TXN_OFFSET, state.tailTxnId());
+        Bytes.putLong(b, SB_CHECKPOINT_SEQ_OFFSET, state.checkpointSeq());
         Bytes.putInt(b, SB_CRC_OFFSET, crc(b, 0, SB_CRC_OFFSET));
-        return b;
+        long at = (state.generation() & 1) * SB_SLOT_BYTES;
+        memory.write(at, b, 0, b.length);
+        memory.flush(at, b.length);
     }
 
     /** Encodes a transaction header, its CRC included, into {@code b[0, TXN_HEADER_BYTES)}. */

@@ -78,7 +78,7 @@ class JournalTest {
         }
     }
 
-    private static Journal.Replayed replayCopy(ArrayMemory m) {
+    private static Replayed replayCopy(ArrayMemory m) {
         return Journal.open("JOURNAL(copy)", m.copy(), STORE).replay();
     }
 
@@ -102,7 +102,7 @@ class JournalTest {
             delete(j, i + 1, key("k" + i));
         }
         j.commitNow();
-        Journal.Replayed r = replayCopy(m);
+        Replayed r = replayCopy(m);
         assertEquals(100, r.transactions);
         assertEquals(100, r.committedSeq);
         for (int i = 0; i < 100; i++) {
@@ -124,7 +124,7 @@ class JournalTest {
         for (int i = 0; i < 5; i++) {
             delete(j, i + 1, key("k" + i));
         }
-        Journal.Replayed r = replayCopy(m);
+        Replayed r = replayCopy(m);
         assertEquals(5, r.transactions);
         assertEquals(5, r.committedSeq);
         assertEquals(flushesBefore, m.flushes.get(), "nothing flushed yet: the commit interval has not passed");
@@ -142,7 +142,7 @@ class JournalTest {
         ArrayMemory image = m.copy();
         int fifth = (int) JournalLayout.LOG_START + 64 * 5;
         image.bytes[fifth + JournalLayout.TXN_HEADER_BYTES + 2] ^= 0x40; // inside its entry
-        Journal.Replayed r = Journal.open("JOURNAL(image)", image, STORE).replay();
+        Replayed r = Journal.open("JOURNAL(image)", image, STORE).replay();
         assertEquals(5, r.transactions, "transactions 0..4 verify, the torn 5th and all after it do not count");
         assertEquals(5, r.committedSeq);
         j.close();
@@ -162,7 +162,7 @@ class JournalTest {
         j.commitNow();
         assertEquals(JournalLayout.TXN_MAGIC, m.getInt(JournalLayout.LOG_START + JournalLayout.PAGE_BYTES),
                 "the second group starts on the next page");
-        Journal.Replayed r = replayCopy(m);
+        Replayed r = replayCopy(m);
         assertEquals(6, r.transactions);
         assertEquals(6, r.committedSeq);
         j.close();
@@ -184,7 +184,7 @@ class JournalTest {
         }
         j.commitNow();
         assertTrue(host.homes.get() >= 10, "checkpoints wrote home " + host.homes.get() + " times");
-        Journal.Replayed r = replayCopy(m);
+        Replayed r = replayCopy(m);
         assertTrue(r.transactions > 0 && r.transactions < n, "replayed " + r.transactions);
         assertEquals(n, r.committedSeq, "the newest transaction is replayed");
         long expect = n - r.entries.size() + 1;
