@@ -47,6 +47,6 @@ final class BatchWriter {
             }
             throw e;
         }
-        return store.commitBatch(ops, puts, durability);
+        return store.publisher().batch(ops, puts, durability);
     }
 }

@@ -134,7 +134,7 @@ final class BlobImpl implements Blob {
             state = State.COMMITTED;
             store.blobClosed(this);
             // ordered, never data=journal: the committer flushes the blob's extents before the commit
-            txn = store.commitRecord(p, Store.PutMode.UPSERT, io.daxkv.Durability.ASYNC);
+            txn = store.publisher().put(p, Store.PutMode.UPSERT, io.daxkv.Durability.ASYNC);
         } finally {
             lock.writeLock().unlock();
             store.exit(slot);

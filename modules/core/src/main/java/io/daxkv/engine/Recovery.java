@@ -19,7 +19,6 @@ import io.daxkv.region.Region;
 import io.daxkv.region.Superblock;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;

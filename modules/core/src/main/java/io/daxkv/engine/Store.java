@@ -12,15 +12,12 @@ import io.daxkv.alloc.Extent;
 import io.daxkv.alloc.RegionSpace;
 import io.daxkv.alloc.Zeroer;
 import io.daxkv.extent.ExtentAddress;
-import io.daxkv.extent.RecordHeader;
 import io.daxkv.fault.FaultCounters;
 import io.daxkv.index.Epochs;
 import io.daxkv.index.Index;
 import io.daxkv.index.IndexEntry;
 import io.daxkv.journal.Journal;
 import io.daxkv.journal.Replayed;
-import io.daxkv.journal.JournalLayout;
-import io.daxkv.extent.RecordPlan;
 import io.daxkv.region.Geometry;
 import io.daxkv.region.Manifest;
 import io.daxkv.region.Region;
@@ -37,8 +34,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -60,8 +55,9 @@ import java.util.concurrent.locks.LockSupport;
  * </ul>
  *
  * <h2>Concurrency</h2>
- * Writers write their records in parallel and serialize only for the short sealing step under
- * the journal's append lock, which makes sequence order, log order and index order one order.
+ * Writers write their records in parallel and serialize only for the short commit step under
+ * the journal's append lock ({@link Publisher}), which makes sequence order, log order and index
+ * order one order.
  * Readers never lock. Every operation pins an {@link Epochs} slot for its duration: that is both
  * what keeps freed extents from being reused under a reader and what {@link #close()} waits on.
  *
@@ -91,11 +87,10 @@ public final class Store implements AutoCloseable {
     private final Zeroer zeroer;
     private final Index index;
     private final Epochs epochs = new Epochs();
-    private final AtomicLong sequence;
     private final FaultCounters counters = new FaultCounters();
     private final RecordIO io;
-    private final LongAdder liveBytes = new LongAdder();
     private final Reclaimer reclaimer;
+    private final Publisher publisher;
     private final Set<BlobImpl> openBlobs = ConcurrentHashMap.newKeySet();
     private final Thread flusher;
     private final Object growLock = new Object();
@@ -132,8 +127,6 @@ public final class Store implements AutoCloseable {
         for (Region r : regions) {
             r.markMounted();
         }
-        this.sequence = new AtomicLong(recoveryReport.maxSequence);
-        liveBytes.add(recoveryReport.liveBytes);
         int windowBlocks = (int) Math.max(16, Math.min((256 << 10) / geometry.blockSizeBytes, geometry.blockCount / 64));
         this.allocator = new Allocator(recovery.spaces(), windowBlocks, new Allocator.Grower() {
             @Override
@@ -147,6 +140,8 @@ public final class Store implements AutoCloseable {
             }
         });
         this.reclaimer = new Reclaimer(io, epochs, allocator, journal::committedTxnId, journal::requestCommit);
+        this.publisher = new Publisher(this, io, journal, index, reclaimer, recoveryReport.maxSequence,
+                recoveryReport.liveBytes);
         long poolBlocks = options.zeroerPoolBytes() / geometry.blockSizeBytes;
         this.zeroer = new Zeroer(allocator, poolBlocks, options.zeroerEnabled(), "daxkv-zeroer " + dir.getFileName(),
                 t -> backgroundError = t);
@@ -320,104 +315,12 @@ public final class Store implements AutoCloseable {
                 }
             }
             RecordIO.Pending p = io.writeBody(key.clone(), value);
-            long txn = commitRecord(p, mode, durability);
-            reclaimer.reclaimIfBacklogged(sequence.get());
+            long txn = publisher.put(p, mode, durability);
+            reclaimer.reclaimIfBacklogged(publisher.lastSequence());
             return txn;
         } finally {
             exit(slot);
         }
-    }
-
-    /**
-     * Seals a written record, journals it and publishes it, all under the journal's append
-     * lock, so sequence order, journal order and index order are one order. Returns the
-     * transaction, or {@link #NOT_WRITTEN} (the record abandoned) when {@code mode} refuses.
-     */
-    long commitRecord(RecordIO.Pending p, PutMode mode, Durability durability) {
-        long txn;
-        long old;
-        try {
-            journal.lock();
-        } catch (RuntimeException e) {
-            io.abandon(p);
-            throw e;
-        }
-        try {
-            IndexEntry e = index.get(p.key);
-            boolean present = e != null;
-            if (mode == PutMode.IF_ABSENT && present || mode == PutMode.IF_PRESENT && !present) {
-                io.abandon(p);
-                return NOT_WRITTEN;
-            }
-            old = appendPutLocked(p, e, durability);
-            if (durability == Durability.SYNC) {
-                journal.willAwait();
-            }
-            txn = journal.runningTxnId();
-        } finally {
-            journal.unlock();
-        }
-        afterPublish(p, old);
-        return txn;
-    }
-
-    /** Under the append lock: sequence, seal, journal entry, index. Returns the superseded address or -1. */
-    private long appendPutLocked(RecordIO.Pending p, IndexEntry e, Durability durability) {
-        long seq = sequence.incrementAndGet();
-        RecordIO.Written w = io.seal(p, seq);
-        Extent primary = w.primary;
-        int dataBytes = durability == Durability.SYNC ? dataJournalBytes(w.chunks.length, p.primaryBytes()) : 0;
-        journal.addPut(seq, p.key, primary, w.chunks, region(primary.regionId).memory(),
-                geometry.blockOffset(primary.firstBlock), dataBytes);
-        long address = w.address();
-        if (e == null) {
-            IndexEntry fresh = new IndexEntry(p.key, address, seq);
-            synchronized (fresh) {
-                index.insert(fresh);
-            }
-            return -1;
-        }
-        long old;
-        synchronized (e) {
-            old = e.address;
-            e.address = address;
-            e.sequence = seq;
-        }
-        reclaimer.supersede(old, journal.runningTxnId());
-        return old;
-    }
-
-    /** Outside the lock: live-bytes accounting and the old record to the reclaimer. */
-    private void afterPublish(RecordIO.Pending p, long old) {
-        long bytes = p.key.length + p.valueLength;
-        if (old != -1) {
-            // the old record is queued but intact: its blocks cannot be freed while this thread is pinned
-            bytes -= recordBytes(old);
-        }
-        liveBytes.add(bytes);
-    }
-
-    /**
-     * SYNC records of at most this many bytes (header, key, value) carry their bytes in the
-     * journal (ext4's data=journal): their commit is one sequential flush of the log, not an
-     * fsync of a region range, which on ext4 costs a file system journal commit whenever the
-     * range held unwritten (fallocated) blocks. Larger SYNC records, blobs and every ASYNC
-     * record are data=ordered: their region range is flushed before the commit. For ASYNC that
-     * measured faster (JMH, 1M keys, random overwrites, one thread: 100 B 209k vs 179k puts/s,
-     * 1 KiB 122k vs 106k), as it writes each byte to the device once.
-     */
-    static final int DATA_JOURNAL_MAX_BYTES = 64 << 10;
-
-    /** Bytes of a record's primary extent that go into the journal with it: all of it, or none. */
-    private static int dataJournalBytes(int chunkCount, int primaryBytes) {
-        return chunkCount == 0 && primaryBytes <= DATA_JOURNAL_MAX_BYTES ? primaryBytes : 0;
-    }
-
-    /** Key plus value length of the record at {@code address} (from its header). */
-    private long recordBytes(long address) {
-        Region r = region(ExtentAddress.regionId(address));
-        long base = geometry.blockOffset(ExtentAddress.blockIndex(address));
-        return r.memory().getInt(base + RecordHeader.KEY_LENGTH_OFFSET) + r.memory().getLong(base + RecordHeader.VALUE_LENGTH_OFFSET);
     }
 
     // ------------------------------------------------------------------------------ durability
@@ -513,48 +416,14 @@ public final class Store implements AutoCloseable {
         int slot = enterWrite();
         try {
             if (index.get(key) == null) {
-                return NOT_WRITTEN;
+                return NOT_WRITTEN; // absent: nothing to journal (the answer taken without the lock)
             }
-            long address;
-            long txn;
-            journal.lock();
-            try {
-                IndexEntry e = index.get(key);
-                if (e == null) {
-                    return NOT_WRITTEN;
-                }
-                address = deleteLocked(e);
-                if (durability == Durability.SYNC) {
-                    journal.willAwait();
-                }
-                txn = journal.runningTxnId();
-            } finally {
-                journal.unlock();
-            }
-            afterDelete(address);
-            reclaimer.reclaimIfBacklogged(sequence.get());
+            long txn = publisher.delete(key, durability);
+            reclaimer.reclaimIfBacklogged(publisher.lastSequence());
             return txn;
         } finally {
             exit(slot);
         }
-    }
-
-    /** Under the append lock: journal the delete, unlink the entry. Returns the record's address. */
-    private long deleteLocked(IndexEntry e) {
-        long seq = sequence.incrementAndGet();
-        journal.addDelete(seq, e.key);
-        long address;
-        synchronized (e) {
-            e.removed = true;
-            index.unlink(e);
-            address = e.address;
-        }
-        reclaimer.supersede(address, journal.runningTxnId());
-        return address;
-    }
-
-    private void afterDelete(long address) {
-        liveBytes.add(-recordBytes(address));
     }
 
     // ---------------------------------------------------------------------------------- scan
@@ -578,7 +447,6 @@ public final class Store implements AutoCloseable {
     public long write(WriteBatch batch, Durability durability) {
         // later operations on a key win: collapse first, validate everything before writing anything
         Map<Index.KeyRef, WriteBatch.Op> ops = new LinkedHashMap<>();
-        long journalBytes = 0;
         for (WriteBatch.Op op : batch.ops()) {
             Limits.checkKey(op.key());
             if (!op.isDelete()) {
@@ -588,15 +456,7 @@ public final class Store implements AutoCloseable {
             ops.remove(ref);
             ops.put(ref, op);
         }
-        for (WriteBatch.Op op : ops.values()) {
-            if (op.isDelete()) {
-                journalBytes += JournalLayout.deleteEntryBytes(op.key().length);
-            } else {
-                RecordPlan plan = RecordPlan.of(op.key().length, op.value().length);
-                journalBytes += JournalLayout.putEntryBytes(plan.chunkCount, op.key().length,
-                        dataJournalBytes(plan.chunkCount, plan.primaryBytes));
-            }
-        }
+        long journalBytes = Publisher.journalBytesAtMost(ops.values());
         if (journalBytes > journal.maxTxnBytes()) {
             throw new DaxKVException.LimitExceeded("batch of " + ops.size() + " operations needs up to " + journalBytes
                     + " journal bytes; one transaction holds at most " + journal.maxTxnBytes()
@@ -608,60 +468,11 @@ public final class Store implements AutoCloseable {
                 return NOT_WRITTEN;
             }
             long txn = new BatchWriter(this).apply(new ArrayList<>(ops.values()), durability);
-            reclaimer.reclaimIfBacklogged(sequence.get());
+            reclaimer.reclaimIfBacklogged(publisher.lastSequence());
             return txn;
         } finally {
             exit(slot);
         }
-    }
-
-    /**
-     * For {@link BatchWriter}: under one hold of the append lock, journal and publish every put
-     * (already written) and delete. Returns the transaction.
-     */
-    long commitBatch(List<WriteBatch.Op> ops, List<RecordIO.Pending> puts, Durability durability) {
-        long txn;
-        long[] olds = new long[ops.size()];
-        try {
-            journal.lock();
-        } catch (RuntimeException e) {
-            for (RecordIO.Pending p : puts) {
-                io.abandon(p);
-            }
-            throw e;
-        }
-        boolean any = false;
-        try {
-            int put = 0;
-            for (int i = 0; i < ops.size(); i++) {
-                WriteBatch.Op op = ops.get(i);
-                IndexEntry e = index.get(op.key());
-                if (op.isDelete()) {
-                    olds[i] = e == null ? -1 : deleteLocked(e);
-                    any |= e != null;
-                } else {
-                    olds[i] = appendPutLocked(puts.get(put++), e, durability);
-                    any = true;
-                }
-            }
-            if (any && durability == Durability.SYNC) {
-                journal.willAwait();
-            }
-            txn = any ? journal.runningTxnId() : NOT_WRITTEN;
-        } finally {
-            journal.unlock();
-        }
-        int put = 0;
-        for (int i = 0; i < ops.size(); i++) {
-            if (ops.get(i).isDelete()) {
-                if (olds[i] != -1) {
-                    afterDelete(olds[i]);
-                }
-            } else {
-                afterPublish(puts.get(put++), olds[i]);
-            }
-        }
-        return txn;
     }
 
     // ---------------------------------------------------------------------------------- blob
@@ -775,7 +586,7 @@ public final class Store implements AutoCloseable {
             }
             return Stats.builder()
                     .keys(index.size())
-                    .liveBytes(liveBytes.sum())
+                    .liveBytes(publisher.liveBytes())
                     .regions(regions)
                     .blockSizeBytes(geometry.blockSizeBytes)
                     .blocksTotal(total)
@@ -835,6 +646,11 @@ public final class Store implements AutoCloseable {
 
     Reclaimer reclaimer() {
         return reclaimer;
+    }
+
+    /** The commit step of every write (sealing, journaling, publishing). */
+    Publisher publisher() {
+        return publisher;
     }
 
     /** Blocks retired and not yet reclaimed (for tests and stat). */

@@ -3,6 +3,7 @@
  * durability. {@link io.daxkv.engine.Store} documents the paths and the locking;
  * {@link io.daxkv.engine.Recovery} how the journal is replayed and the index and bitmaps rebuilt
  * from the records; {@link io.daxkv.engine.BatchWriter} how a batch is one journal transaction;
+ * {@link io.daxkv.engine.Publisher} the commit step every write takes under the journal's lock;
  * {@link io.daxkv.engine.Reclaimer} how a superseded or deleted record becomes free space;
  * {@link io.daxkv.engine.StoreDirectory} who may open a directory and what belongs in it;
  * {@link io.daxkv.engine.Limits} the key and value limits.

@@ -2,7 +2,6 @@ package io.daxkv.journal;
 
 import io.daxkv.DaxKVException;
 import io.daxkv.alloc.Extent;
-import io.daxkv.extent.Bytes;
 import io.daxkv.pmem.PersistentMemory;
 import java.util.ArrayList;
 import java.util.List;
