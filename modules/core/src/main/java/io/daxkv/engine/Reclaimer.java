@@ -109,7 +109,9 @@ final class Reclaimer {
         superseded.add(new Superseded(epochs.current(), address, txnId));
         backlog.increment();
         long waiting = uncleared.incrementAndGet();
-        if (waiting > commitThreshold) {
+        // every 256th over the threshold: this runs under the journal's append lock, and the
+        // free-space sums walk every region
+        if (waiting > commitThreshold && (waiting & 255) == 0) {
             long free = allocator.totalBlocks() - allocator.usedBlocks();
             long region = allocator.spaces()[0].blockCount;
             commitThreshold = Math.max(MIN_COMMIT_THRESHOLD, Math.min(free, region) / 4 / BLOCKS_PER_RECORD_GUESS);

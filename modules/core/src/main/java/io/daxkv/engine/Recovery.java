@@ -453,6 +453,9 @@ public final class Recovery {
      * that is the last entry of its key in the log is looked for.
      */
     private int transactionsWhoseRecordsArrived(List<Candidate> candidates, Map<Long, Continuation> continuations) {
+        if (replayed.transactions == 0) {
+            return 0; // a clean close left an empty log: no map of every record to build
+        }
         Map<Long, Candidate> byAddress = new HashMap<>(candidates.size() * 2);
         for (Candidate c : candidates) {
             byAddress.put(c.address(), c);
