@@ -72,7 +72,7 @@ class LayoutTest {
             f("REGION_ID_OFFSET", 4), f("BLOCKS_PER_GROUP_OFFSET", 4), f("GROUP_COUNT_OFFSET", 4),
             f("BLOCK_COUNT_OFFSET", 4), f("GDT_OFFSET_OFFSET", 8), f("BITMAP_OFFSET_OFFSET", 8),
             f("DATA_OFFSET_OFFSET", 8), f("STATE_OFFSET", 4), f("MOUNT_COUNT_OFFSET", 4),
-            f("LAST_MOUNT_OFFSET", 8), reserved("RESERVED_OFFSET", Superblock.RESERVED_BYTES),
+            f("LAST_MOUNT_OFFSET", 8), f("GENERATION_OFFSET", 8), reserved("RESERVED_OFFSET", Superblock.RESERVED_BYTES),
             f("CRC_OFFSET", 4));
 
     private static final List<F> GROUP_DESCRIPTOR = List.of(

@@ -7,6 +7,12 @@ import java.nio.file.Path;
  * implementation of {@link PersistentMemory}: the seam for fault injection (a flush that fails
  * from the Nth call on) and for recording the writes between flushes. Production leaves it at
  * {@link #NONE}. Set with {@code Options.Builder.memoryWrapper}.
+ *
+ * <p>With any wrapper but {@link #NONE} every byte the store writes to these files goes through
+ * the wrapped memory: the journal then writes its log through the mapping too, never with
+ * write(2) on the file. A wrapper may return a memory that does not use the mapping at all (an
+ * in-heap image of the file, for recovery runs on simulated power-loss images); it must then
+ * close the mapping when its own memory is closed.
  */
 @FunctionalInterface
 public interface MemoryWrapper {

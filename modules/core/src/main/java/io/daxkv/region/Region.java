@@ -25,7 +25,10 @@ import net.openhft.posix.PosixAPI;
  *
  * <p>Bitmaps are written home at {@link #writeBitmaps} (a clean close). While the store is open
  * the allocator's in-memory bitmap is the truth; on open it is rebuilt from the records and,
- * for a region closed clean, checked against the one on disk.
+ * for a region closed clean, checked against the one on disk. A region left dirty (not closed
+ * clean) may hold group descriptors and bitmaps torn by a power loss in the middle of writing
+ * them home; nothing reads them, so {@link #open} checks them only for a clean region, and the
+ * next clean close writes them all again.
  */
 public final class Region implements AutoCloseable {
 
@@ -83,7 +86,8 @@ public final class Region implements AutoCloseable {
     }
 
     /**
-     * Maps an existing region and checks its superblock and group descriptors. Writes nothing:
+     * Maps an existing region and checks its superblock, and the group descriptors of a region
+     * closed clean (a dirty one's are rebuilt from its records). Writes nothing:
      * the store marks it mounted ({@link #markMounted()}) only once the whole open has succeeded,
      * so a failed open leaves every file as it was and the next open reports the same damage.
      */
@@ -102,8 +106,10 @@ public final class Region implements AutoCloseable {
         try {
             m = wrapper.wrap(file, MappedPersistentMemory.map(ch, g.regionSizeBytes));
             int state = Superblock.verify(m, file.toString(), g, storeUuid, id);
-            for (int group = 0; group < g.groupCount; group++) {
-                GroupDescriptor.verify(m, g, file.toString(), id, group);
+            if (state == Superblock.STATE_CLEAN) {
+                for (int group = 0; group < g.groupCount; group++) {
+                    GroupDescriptor.verify(m, g, file.toString(), id, group);
+                }
             }
             return new Region(id, file, g, ch, m, state, false);
         } catch (IOException | RuntimeException e) {
