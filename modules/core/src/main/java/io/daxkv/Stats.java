@@ -35,6 +35,8 @@ public final class Stats {
     private long replayedEntries;
     private long recordsRestoredAtOpen;
     private long replayMillis;
+    private boolean openedFromIndexCheckpoint;
+    private long indexCheckpointsWritten;
 
     private long[] freeExtentHistogram = new long[0];
 
@@ -191,6 +193,16 @@ public final class Stats {
         return replayMillis;
     }
 
+    /** The last open built the index from the index checkpoint (and the log), without scanning the regions. */
+    public boolean openedFromIndexCheckpoint() {
+        return openedFromIndexCheckpoint;
+    }
+
+    /** Index checkpoints written since the store opened. */
+    public long indexCheckpointsWritten() {
+        return indexCheckpointsWritten;
+    }
+
     @Override
     public String toString() {
         return "keys=" + keys + " liveBytes=" + liveBytes + " regions=" + regions
@@ -211,6 +223,8 @@ public final class Stats {
                 + " replayedEntries=" + replayedEntries
                 + " recordsRestoredAtOpen=" + recordsRestoredAtOpen
                 + " replayMillis=" + replayMillis
+                + " openedFromIndexCheckpoint=" + openedFromIndexCheckpoint
+                + " indexCheckpointsWritten=" + indexCheckpointsWritten
                 + " freeExtentHistogram=" + java.util.Arrays.toString(freeExtentHistogram);
     }
 
@@ -255,6 +269,8 @@ public final class Stats {
         public Builder replayedEntries(long v) { s.replayedEntries = v; return this; }
         public Builder recordsRestoredAtOpen(long v) { s.recordsRestoredAtOpen = v; return this; }
         public Builder replayMillis(long v) { s.replayMillis = v; return this; }
+        public Builder openedFromIndexCheckpoint(boolean v) { s.openedFromIndexCheckpoint = v; return this; }
+        public Builder indexCheckpointsWritten(long v) { s.indexCheckpointsWritten = v; return this; }
 
         public Stats build() {
             return s;

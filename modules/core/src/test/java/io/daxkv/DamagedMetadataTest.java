@@ -13,6 +13,7 @@ import static io.daxkv.LayoutTestSupport.regionFile;
 import static io.daxkv.LayoutTestSupport.restore;
 import static io.daxkv.LayoutTestSupport.seededCrc32c;
 import static io.daxkv.LayoutTestSupport.snapshot;
+import static io.daxkv.LayoutTestSupport.withoutIndexCheckpoints;
 import static io.daxkv.LayoutTestSupport.write;
 import static io.daxkv.LayoutTestSupport.writeIntLE;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -85,7 +86,8 @@ class DamagedMetadataTest {
         }
         pristine = snapshot(store);
         assertEquals(java.util.Set.of(Manifest.FILE_NAME, io.daxkv.journal.Journal.FILE_NAME, Manifest.regionFileName(0)),
-                pristine.keySet(), "the fixture must be one manifest, one journal and one region file");
+                withoutIndexCheckpoints(pristine.keySet()), "the fixture must be one manifest, one journal and one region file");
+        assertEquals(1, pristine.size() - 3, "the fixture must have one index checkpoint (written by its clean close)");
         assertEquals(2, G.groupCount, "the fixture must have two block groups");
     }
 
@@ -569,6 +571,9 @@ class DamagedMetadataTest {
         long recordAt = valueAt - io.daxkv.extent.RecordHeader.valueOffset("key-39".length(), 0);
         assertEquals(io.daxkv.extent.RecordHeader.MAGIC, readIntLE(file, recordAt), "fixture: the record of key-39");
         flipByte(file, valueAt + 20);
+        // without the index checkpoint, open scans and checks every record's data: it refuses
+        Map<String, byte[]> withCheckpoint = snapshot(store);
+        io.daxkv.index.IndexCheckpoint.deleteAllBut(store, -1);
         Map<String, byte[]> damaged = snapshot(store);
         assertThrows(DaxKVException.Corrupt.class, () -> DaxKV.open(store, options()).close(),
                 "a damaged record in a region closed clean");
@@ -577,5 +582,14 @@ class DamagedMetadataTest {
         assertSameFiles(damaged, store, "a failed open over a damaged record");
         assertThrows(DaxKVException.Corrupt.class, () -> DaxKV.open(store, options()).close(),
                 "the second open of the same damaged store");
+        // built on the index checkpoint, open trusts the listed record and the read reports it
+        restore(store, withCheckpoint);
+        try (DaxKV kv = DaxKV.open(store, options())) {
+            assertTrue(kv.stats().openedFromIndexCheckpoint());
+            DaxKVException.ChecksumMismatch e = assertThrows(DaxKVException.ChecksumMismatch.class,
+                    () -> kv.get(b("key-39")));
+            assertTrue(e.getMessage().contains("key-39"), e.getMessage());
+            assertArrayEquals(data.get("key-38"), kv.get(b("key-38")));
+        }
     }
 }

@@ -138,17 +138,33 @@ final class LayoutTestSupport {
 
     // ----------------------------------------------------------------- snapshot and restore
 
-    /** Every regular file of {@code dir} but the lock file, by name, with its bytes. */
+    /**
+     * Every regular file of {@code dir} but the lock file, by name, with its bytes. Of a store
+     * that is open, a temporary file (an index checkpoint being written) is left out: it may be
+     * renamed or gone between listing and reading, and a crash image without it is one a crash
+     * just before it was made.
+     */
     static Map<String, byte[]> snapshot(Path dir) throws IOException {
         Map<String, byte[]> out = new TreeMap<>();
         try (Stream<Path> s = Files.list(dir)) {
             for (Path p : (Iterable<Path>) s::iterator) {
                 String name = p.getFileName().toString();
-                if (Files.isRegularFile(p) && !name.equals(LOCK_FILE)) {
-                    out.put(name, Files.readAllBytes(p));
+                if (Files.isRegularFile(p) && !name.equals(LOCK_FILE) && !name.endsWith(".tmp")) {
+                    try {
+                        out.put(name, Files.readAllBytes(p));
+                    } catch (java.nio.file.NoSuchFileException gone) {
+                        // an old index checkpoint deleted after the listing
+                    }
                 }
             }
         }
+        return out;
+    }
+
+    /** The names in {@code files} that are not index checkpoints. */
+    static java.util.Set<String> withoutIndexCheckpoints(java.util.Set<String> files) {
+        java.util.Set<String> out = new java.util.TreeSet<>(files);
+        out.removeIf(io.daxkv.index.IndexCheckpoint::isCheckpointFile);
         return out;
     }
 

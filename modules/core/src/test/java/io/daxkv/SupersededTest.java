@@ -5,9 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -39,7 +37,7 @@ class SupersededTest {
                 kv.put(b("k" + i), b("new" + i)); // "old" is now superseded, its magic not yet cleared
                 kv.delete(b("k" + i));
             }
-            copy(dir, image);
+            LayoutTestSupport.copyStore(dir, image);
         }
         try (DaxKV kv = DaxKV.open(image)) {
             for (int i = 0; i < KEYS; i++) {
@@ -57,22 +55,11 @@ class SupersededTest {
                 kv.put(b("k" + i), b("old" + i));
                 kv.put(b("k" + i), b("new" + i));
             }
-            copy(dir, image);
+            LayoutTestSupport.copyStore(dir, image);
         }
         try (DaxKV kv = DaxKV.open(image)) {
             for (int i = 0; i < KEYS; i++) {
                 assertArrayEquals(b("new" + i), kv.get(b("k" + i)), "key k" + i);
-            }
-        }
-    }
-
-    private static void copy(Path from, Path to) throws IOException {
-        Files.createDirectories(to);
-        try (Stream<Path> s = Files.list(from)) {
-            for (Path p : (Iterable<Path>) s::iterator) {
-                if (!p.getFileName().toString().equals("LOCK")) {
-                    Files.copy(p, to.resolve(p.getFileName()));
-                }
             }
         }
     }

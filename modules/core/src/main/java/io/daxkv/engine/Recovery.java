@@ -35,7 +35,13 @@ import java.util.zip.CRC32C;
  *       stale (its blocks were freed and reused).</li>
  *   <li><b>Scan</b> each region block by block. A block that starts with a record or
  *       continuation magic and whose position-bound header CRC verifies is a candidate; the scan
- *       skips its extent. Anything else is free space.</li>
+ *       skips its extent. Anything else is free space. <b>Or, with an index checkpoint</b> (the
+ *       one the journal names, see {@link io.daxkv.index.IndexCheckpoint}), visit only the
+ *       records it lists and those the replayed puts name: nothing else can be live. A listed
+ *       record found as listed is trusted without reading its data (it was home and durable
+ *       before the checkpoint was written, and every read checks its CRC; with reads unchecked,
+ *       open checks it); one not found as listed whose key the log does not
+ *       touch means the checkpoint and the regions disagree, and recovery scans instead.</li>
  *   <li><b>Cut</b> the replay before the first transaction with a put (its key's last entry in
  *       the log) whose record did not arrive in its region: such a transaction never committed
  *       (its log page reached the device ahead of its data), so neither did any after it. A
@@ -43,7 +49,13 @@ import java.util.zip.CRC32C;
  *       taken in log order, so the committed writes are exactly those at or below it.</li>
  *   <li>Per key, the valid candidate with the highest sequence whose data CRC verifies (all
  *       its continuations included) wins, unless a replayed delete of the key has a higher
- *       sequence. Everything else with a magic is cleared.</li>
+ *       sequence. A candidate whose sequence lies in a void range is dropped. Everything else
+ *       with a magic that was seen is cleared.</li>
+ *   <li><b>Void ranges.</b> Records of writes that never committed are cleared by a scan. Built
+ *       on a checkpoint after a crash, recovery does not see them: their sequences (above the
+ *       last committed one, at most one per 16 bytes of log) become a void range in the journal
+ *       superblock, and new sequences start above it. A full scan clears every record in a void
+ *       range and empties the list.</li>
  *   <li>Used bits = winners' extents. For a region closed clean, the on-disk bitmaps must equal
  *       them; a difference is reported as corruption, naming the region and group.</li>
  * </ol>
@@ -66,6 +78,12 @@ public final class Recovery {
         public long millis;
         public int regionsClean;
         public int regionsDirty;
+        /** Built on the index checkpoint (no scan). */
+        public boolean fromCheckpoint;
+        /** Why a checkpoint there was not used (null: used, or none). */
+        public String checkpointRefused;
+        /** Void sequence ranges to record (pairs first, last). */
+        public long[] voidRanges = new long[0];
 
         @Override
         public String toString() {
@@ -73,7 +91,9 @@ public final class Recovery {
                     + " entries, " + recordsRestored + " records written home, " + transactionsCut
                     + " cut as never committed) in " + replayMillis + " ms; " + recordsKept + " records kept, "
                     + recordsDropped + " dropped; regions clean/dirty " + regionsClean + "/" + regionsDirty + "; "
-                    + millis + " ms in all";
+                    + (fromCheckpoint ? "built on the index checkpoint" : "regions scanned"
+                    + (checkpointRefused == null ? "" : " (index checkpoint not used: " + checkpointRefused + ")"))
+                    + "; " + millis + " ms in all";
         }
     }
 
@@ -90,6 +110,8 @@ public final class Recovery {
         byte[] key;
         long[] chunkAddresses;
         int[] chunkBlocks;
+        /** Listed as is by the index checkpoint: its data is not read again. */
+        boolean trusted;
 
         long address() {
             return ExtentAddress.of(regionId, block);
@@ -114,12 +136,37 @@ public final class Recovery {
     private final CRC32C scratchCrc = new CRC32C();
 
     private final Replayed replayed;
+    private final io.daxkv.index.IndexCheckpoint.Snapshot checkpoint;
+    private final String checkpointRefused;
+    private final long[] oldVoidRanges;
+    /** The most sequences a crash can have handed out beyond the last committed one. */
+    private final long voidSpan;
 
-    Recovery(Store store, List<Region> regions, Replayed replayed) {
+    /**
+     * @param checkpoint     the index checkpoint the journal names, or null (scan)
+     * @param refused        why there is none to use (for the report), or null
+     * @param voidRanges     the void ranges the journal superblock lists
+     * @param voidSpan       how many sequences past the last committed one a crash may have used
+     */
+    Recovery(Store store, List<Region> regions, Replayed replayed, io.daxkv.index.IndexCheckpoint.Snapshot checkpoint,
+            String refused, long[] voidRanges, long voidSpan) {
         this.store = store;
         this.regions = regions;
         this.replayed = replayed;
         this.g = store.geometry();
+        this.checkpoint = checkpoint;
+        this.checkpointRefused = refused;
+        this.oldVoidRanges = voidRanges;
+        this.voidSpan = voidSpan;
+    }
+
+    private boolean inVoidRange(long seq) {
+        for (int i = 0; i + 1 < oldVoidRanges.length; i += 2) {
+            if (seq >= oldVoidRanges[i] && seq <= oldVoidRanges[i + 1]) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The live keys' index entries, in key order (for {@link Index#Index(List)}). */
@@ -135,7 +182,29 @@ public final class Recovery {
         return out;
     }
 
+    /** The index checkpoint and the regions disagree: recovery starts again with a scan. */
+    private static final class CheckpointMismatch extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        CheckpointMismatch(String why) {
+            super(why, null, false, false);
+        }
+    }
+
     Report run() {
+        if (checkpoint != null) {
+            try {
+                return run(true, checkpointRefused);
+            } catch (CheckpointMismatch m) {
+                entries.clear();
+                spaces.clear();
+                return run(false, m.getMessage());
+            }
+        }
+        return run(false, checkpointRefused);
+    }
+
+    private Report run(boolean useCheckpoint, String refused) {
         long start = System.nanoTime();
         Report report = new Report();
         report.replayedTransactions = replayed.transactions;
@@ -146,7 +215,6 @@ public final class Recovery {
         Map<Long, Continuation> continuations = new HashMap<>();
         for (Region r : regions) {
             spaces.put(r.id, new RegionSpace(r));
-            scan(r, candidates, continuations);
             if (r.created) {
                 continue; // formatted by this open: neither closed clean nor left by a crash
             }
@@ -156,11 +224,32 @@ public final class Recovery {
                 report.regionsDirty++;
             }
         }
+        report.checkpointRefused = refused;
+        if (useCheckpoint && report.regionsDirty > 0
+                && oldVoidRanges.length >= 2 * io.daxkv.journal.JournalLayout.SB_MAX_VOID_RANGES) {
+            throw new CheckpointMismatch("the journal superblock's list of void ranges is full; a scan empties it");
+        }
+        if (useCheckpoint) {
+            String why = visitFromCheckpoint(candidates, continuations);
+            if (why != null) {
+                throw new CheckpointMismatch(why);
+            }
+            report.fromCheckpoint = true;
+        }
+        if (!report.fromCheckpoint) {
+            for (Region r : regions) {
+                scan(r, candidates, continuations);
+            }
+        }
         int keptTransactions = transactionsWhoseRecordsArrived(candidates, continuations);
         report.transactionsCut = replayed.transactions - keptTransactions;
         long committedSeq = replayed.checkpointSeq;
         for (int t = 0; t < keptTransactions; t++) {
             committedSeq = Math.max(committedSeq, replayed.transactionMaxSeqs.get(t));
+        }
+        if (report.fromCheckpoint) {
+            committedSeq = Math.max(committedSeq, checkpoint.maxSeq);
+            report.maxSequence = checkpoint.maxSeq;
         }
         List<JournalEntry> keptEntries = keptTransactions == 0 ? List.of()
                 : replayed.entries.subList(0, replayed.transactionEnds.get(keptTransactions - 1));
@@ -170,7 +259,7 @@ public final class Recovery {
         List<Candidate> keyed = new ArrayList<>(candidates.size());
         for (Candidate c : candidates) {
             report.maxSequence = Math.max(report.maxSequence, c.sequence);
-            if (c.sequence > committedSeq) {
+            if (c.sequence > committedSeq || inVoidRange(c.sequence)) {
                 dropped.add(c); // no committed transaction holds it
                 continue;
             }
@@ -205,7 +294,7 @@ public final class Recovery {
                 if (c.sequence < barrier) {
                     break;
                 }
-                if (verifyData(c, continuations)) {
+                if (c.trusted ? chunksLinked(c, continuations) : verifyData(c, continuations)) {
                     winner = c;
                     break;
                 }
@@ -226,7 +315,16 @@ public final class Recovery {
         // written yet, so a failure here leaves the store as it was for every later open.
         for (Region r : regions) {
             if (r.stateAtOpen == Superblock.STATE_CLEAN) {
-                checkBitmaps(r, spaces.get(r.id), damaged);
+                if (report.fromCheckpoint) {
+                    try {
+                        checkBitmaps(r, spaces.get(r.id), damaged);
+                    } catch (DaxKVException e) {
+                        throw new CheckpointMismatch("the records it lists disagree with the bitmaps of a region closed"
+                                + " clean (" + e.getMessage() + ")");
+                    }
+                } else {
+                    checkBitmaps(r, spaces.get(r.id), damaged);
+                }
             }
         }
         // Phase 3, repair and build: clear everything that lost, fill the index.
@@ -248,8 +346,90 @@ public final class Recovery {
         for (Region r : regions) {
             spaces.get(r.id).rebuildFreeSets();
         }
+        if (!report.fromCheckpoint) {
+            report.voidRanges = new long[0]; // the scan cleared every record a void range named
+        } else if (report.regionsDirty > 0) {
+            // records of writes that never committed may sit unseen in free blocks
+            long[] v = Arrays.copyOf(oldVoidRanges, oldVoidRanges.length + 2);
+            v[v.length - 2] = committedSeq + 1;
+            v[v.length - 1] = committedSeq + voidSpan;
+            report.voidRanges = v;
+            report.maxSequence = Math.max(report.maxSequence, committedSeq + voidSpan);
+        } else {
+            report.voidRanges = oldVoidRanges.clone();
+        }
         report.millis = (System.nanoTime() - start) / 1_000_000;
         return report;
+    }
+
+    /**
+     * The candidates of a recovery built on the index checkpoint: the records it lists and
+     * those the replayed puts name, with their continuations. Returns why the checkpoint cannot
+     * be used, or null.
+     */
+    private String visitFromCheckpoint(List<Candidate> out, Map<Long, Continuation> continuations) {
+        java.util.Set<Index.KeyRef> logged = new java.util.HashSet<>();
+        for (JournalEntry e : replayed.entries) {
+            logged.add(new Index.KeyRef(e instanceof JournalEntry.Put p ? p.key() : ((JournalEntry.Delete) e).key()));
+        }
+        Map<Long, Candidate> seen = new HashMap<>(checkpoint.size() * 2 + replayed.entries.size() * 2);
+        byte[] header = new byte[Math.max(RecordHeader.LENGTH, ContinuationHeader.LENGTH)];
+        for (int i = 0; i < checkpoint.size(); i++) {
+            long address = checkpoint.addresses[i];
+            Candidate c = visit(address, header, seen, out, continuations);
+            if (c != null && c.sequence == checkpoint.sequences[i] && Arrays.equals(c.key, checkpoint.keys[i])) {
+                // its data CRC is checked by every read instead; with reads unchecked, here
+                c.trusted = store.options().verifyOnRead();
+            } else if (!logged.contains(new Index.KeyRef(checkpoint.keys[i]))) {
+                return "it lists key " + Limits.describeKey(checkpoint.keys[i]) + " at " + ExtentAddress.toString(address)
+                        + " (sequence " + checkpoint.sequences[i] + "), where no such record is and the journal has no"
+                        + " later write of the key";
+            }
+        }
+        for (JournalEntry e : replayed.entries) {
+            if (e instanceof JournalEntry.Put p) {
+                visit(p.address(), header, seen, out, continuations);
+            }
+        }
+        return null;
+    }
+
+    /** Reads the record at {@code address} (once) and its continuations; null when there is none. */
+    private Candidate visit(long address, byte[] header, Map<Long, Candidate> seen, List<Candidate> out,
+            Map<Long, Continuation> continuations) {
+        if (seen.containsKey(address)) {
+            return seen.get(address);
+        }
+        Candidate c = null;
+        Region r = store.regionOrNull(ExtentAddress.regionId(address));
+        int b = ExtentAddress.blockIndex(address);
+        if (r != null && !r.created && b >= 0 && b < g.blockCount) {
+            long base = g.blockOffset(b);
+            if (r.memory().getInt(base) == RecordHeader.MAGIC) {
+                c = primary(r, r.memory(), b, base, header);
+            }
+        }
+        seen.put(address, c);
+        if (c == null) {
+            return null;
+        }
+        out.add(c);
+        for (int i = 0; i < c.chunkCount; i++) {
+            long at = c.chunkAddresses[i];
+            Region cr = store.regionOrNull(ExtentAddress.regionId(at));
+            int cb = ExtentAddress.blockIndex(at);
+            if (cr == null || cr.created || cb < 0 || cb >= g.blockCount || continuations.containsKey(at)) {
+                continue;
+            }
+            long base = g.blockOffset(cb);
+            if (cr.memory().getInt(base) == ContinuationHeader.MAGIC) {
+                Continuation k = continuation(cr, cr.memory(), cb, base, header);
+                if (k != null) {
+                    continuations.put(at, k);
+                }
+            }
+        }
+        return c;
     }
 
     private void scan(Region r, List<Candidate> out, Map<Long, Continuation> continuations) {
@@ -362,8 +542,8 @@ public final class Recovery {
         return c;
     }
 
-    /** Checks the chunk table against the continuations found and the data CRC over everything. */
-    private boolean verifyData(Candidate c, Map<Long, Continuation> continuations) {
+    /** Checks the chunk table against the continuations found. */
+    private boolean chunksLinked(Candidate c, Map<Long, Continuation> continuations) {
         RecordPlan plan = RecordPlan.of(c.keyLength, c.valueLength);
         for (int i = 0; i < c.chunkCount; i++) {
             Continuation k = continuations.get(c.chunkAddresses[i]);
@@ -372,6 +552,15 @@ public final class Recovery {
                 return false;
             }
         }
+        return true;
+    }
+
+    /** Checks the chunk table against the continuations found and the data CRC over everything. */
+    private boolean verifyData(Candidate c, Map<Long, Continuation> continuations) {
+        if (!chunksLinked(c, continuations)) {
+            return false;
+        }
+        RecordPlan plan = RecordPlan.of(c.keyLength, c.valueLength);
         PersistentMemory m = store.region(c.regionId).memory();
         long base = g.blockOffset(c.block);
         CRC32C crc = new CRC32C();

@@ -16,7 +16,9 @@ import io.daxkv.fault.FaultCounters;
 import io.daxkv.index.Epochs;
 import io.daxkv.index.Index;
 import io.daxkv.index.IndexEntry;
+import io.daxkv.index.IndexCheckpoint;
 import io.daxkv.journal.Journal;
+import io.daxkv.journal.JournalLayout;
 import io.daxkv.journal.Replayed;
 import io.daxkv.region.Geometry;
 import io.daxkv.region.Manifest;
@@ -97,6 +99,7 @@ public final class Store implements AutoCloseable {
     private final Recovery.Report recoveryReport;
     private final StoreDirectory.JournalFile journalFile;
     private final Journal journal;
+    private final java.util.concurrent.atomic.LongAdder indexCheckpoints = new java.util.concurrent.atomic.LongAdder();
     private volatile boolean closed;
     private volatile Throwable failure;
     private volatile Throwable backgroundError;
@@ -117,9 +120,26 @@ public final class Store implements AutoCloseable {
         this.regionsById = byId;
         this.io = new RecordIO(this, counters);
         Replayed replayed = journal.replay();
-        Recovery recovery = new Recovery(this, regions, replayed);
+        long indexTxnId = journal.indexTxnId();
+        IndexCheckpoint.Snapshot checkpoint = null;
+        String refused = null;
+        if (indexTxnId != 0) {
+            try {
+                checkpoint = IndexCheckpoint.read(dir, indexTxnId, manifest.storeUuid);
+                if (checkpoint == null) {
+                    refused = IndexCheckpoint.file(dir, indexTxnId) + " is missing";
+                }
+            } catch (IOException | RuntimeException e) {
+                refused = e.getMessage();
+            }
+        }
+        // every sequence a crash may have handed out past the last committed one has a log entry
+        // of at least 16 bytes that fit in the log
+        long voidSpan = (journal.capacityBytes() - JournalLayout.LOG_START) / 16 + 1;
+        Recovery recovery = new Recovery(this, regions, replayed, checkpoint, refused, journal.voidRanges(), voidSpan);
         this.recoveryReport = recovery.run();
-        if (recoveryReport.replayedTransactions > 0 || recoveryReport.regionsDirty > 0) {
+        if (recoveryReport.replayedTransactions > 0 || recoveryReport.regionsDirty > 0
+                || recoveryReport.checkpointRefused != null) {
             // after a crash: say what replay and recovery did (a clean open says nothing)
             LOG.log(System.Logger.Level.INFO, "{0}: {1}", dir, recoveryReport);
         }
@@ -147,8 +167,9 @@ public final class Store implements AutoCloseable {
                 t -> backgroundError = t);
         this.flusher = new Thread(this::flushLoop, "daxkv-flusher " + dir.getFileName());
         this.flusher.setDaemon(true);
-        journal.start(replayed, recoveryReport.maxSequence, new JournalHost(), options.commitIntervalMs(),
-                "daxkv-journal " + dir.getFileName());
+        boolean keepIndex = recoveryReport.fromCheckpoint && recoveryReport.replayedTransactions == 0;
+        journal.start(replayed, recoveryReport.maxSequence, keepIndex, recoveryReport.voidRanges, new JournalHost(),
+                options.commitIntervalMs(), "daxkv-journal " + dir.getFileName());
         zeroer.start();
         flusher.start();
     }
@@ -547,6 +568,35 @@ public final class Store implements AutoCloseable {
         public void failed(Throwable cause) {
             failure = cause;
         }
+
+        @Override
+        public IndexCheckpoint.Snapshot snapshotIndex(long txnId, long maxSeq) {
+            return IndexCheckpoint.snapshot(index, txnId, maxSeq);
+        }
+
+        @Override
+        public boolean writeIndex(IndexCheckpoint.Snapshot snapshot) {
+            try {
+                Path file = IndexCheckpoint.write(dir, files.manifest().storeUuid, snapshot);
+                files.wrapper().fileWritten(file);
+                indexCheckpoints.increment();
+                return true;
+            } catch (IOException | java.io.UncheckedIOException e) {
+                // not fatal: without a checkpoint the next open after a crash scans the regions
+                LOG.log(System.Logger.Level.WARNING, "{0}: could not write the index checkpoint ({1}); an open after a"
+                        + " crash will scan the regions", dir, e.toString());
+                return false;
+            }
+        }
+
+        @Override
+        public void indexInUse(long txnId) {
+            try {
+                IndexCheckpoint.deleteAllBut(dir, txnId);
+            } catch (IOException | java.io.UncheckedIOException e) {
+                LOG.log(System.Logger.Level.WARNING, "{0}: could not delete old index checkpoints ({1})", dir, e.toString());
+            }
+        }
     }
 
     /** Every 10 ms: clear and free what committed transactions unlinked. */
@@ -606,6 +656,8 @@ public final class Store implements AutoCloseable {
                     .recoveryMillis(recoveryReport.millis)
                     .recordsDroppedAtOpen(recoveryReport.recordsDropped)
                     .regionsOpenedDirty(recoveryReport.regionsDirty)
+                    .openedFromIndexCheckpoint(recoveryReport.fromCheckpoint)
+                    .indexCheckpointsWritten(indexCheckpoints.sum())
                     .journalCapacityBytes(journal.capacityBytes())
                     .journalUsedBytes(journal.usedBytes())
                     .journalCommits(journal.commits())

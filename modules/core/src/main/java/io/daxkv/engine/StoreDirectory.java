@@ -312,6 +312,14 @@ final class StoreDirectory {
         }
         Files.deleteIfExists(dir.resolve(Manifest.FILE_NAME + ".tmp"));
         Files.deleteIfExists(dir.resolve(Journal.FILE_NAME + ".tmp"));
+        try (Stream<Path> s = Files.list(dir)) {
+            for (Path p : (Iterable<Path>) s::iterator) {
+                String name = p.getFileName().toString();
+                if (name.endsWith(".tmp") && io.daxkv.index.IndexCheckpoint.isCheckpointFile(name)) {
+                    Files.deleteIfExists(p); // an index checkpoint a crash left half written
+                }
+            }
+        }
         return m;
     }
 }

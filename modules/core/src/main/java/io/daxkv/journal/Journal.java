@@ -1,6 +1,7 @@
 package io.daxkv.journal;
 
 import io.daxkv.DaxKVException;
+import io.daxkv.index.IndexCheckpoint;
 import io.daxkv.alloc.Extent;
 import io.daxkv.pmem.PersistentMemory;
 import java.util.ArrayList;
@@ -59,6 +60,26 @@ public final class Journal implements AutoCloseable {
 
         /** The journal failed for good; the store must refuse writes. */
         void failed(Throwable cause);
+
+        /**
+         * Under the append lock: a copy of the index as of transaction {@code txnId} (every
+         * transaction up to it appended, none after), or null to checkpoint without one.
+         */
+        default IndexCheckpoint.Snapshot snapshotIndex(long txnId, long maxSeq) {
+            return null;
+        }
+
+        /**
+         * Writes {@code snapshot} as the index checkpoint (its transaction committed, everything up
+         * to it home); returns false when it could not (the journal then relies on no checkpoint).
+         */
+        default boolean writeIndex(IndexCheckpoint.Snapshot snapshot) {
+            return false;
+        }
+
+        /** The superblock now names the checkpoint of {@code txnId}: older ones may go. */
+        default void indexInUse(long txnId) {
+        }
     }
 
     /**
@@ -102,6 +123,12 @@ public final class Journal implements AutoCloseable {
     private Group open = new Group();
     private Group committing;
     private boolean checkpointWanted;
+    /** A checkpoint is due even with nothing committed: the index checkpoint is missing or stale. */
+    private boolean indexWanted;
+    /** The transaction of the index checkpoint the log builds on (0: none); see JournalLayout. */
+    private long indexTxnId;
+    /** Void sequence ranges (pairs first, last) the superblock carries; see JournalLayout. */
+    private long[] voidRanges = new long[0];
     private volatile boolean commitRequested;
     private boolean closing;
     private Throwable failure;
@@ -164,11 +191,26 @@ public final class Journal implements AutoCloseable {
         tailTxnId = sb.tailTxnId();
         committedSeq = sb.checkpointSeq();
         committedTxnId = tailTxnId - 1;
+        indexTxnId = sb.indexTxnId();
+        voidRanges = sb.voidRanges();
     }
 
     private void writeSuperblock(long checkpointSeq) {
-        JournalLayout.writeSuperblock(memory, uuidMsb, uuidLsb,
-                new JournalLayout.SuperblockState(generation, tailOffset, tailTxnId, checkpointSeq));
+        JournalLayout.writeSuperblock(memory, uuidMsb, uuidLsb, new JournalLayout.SuperblockState(generation, tailOffset,
+                tailTxnId, checkpointSeq, indexTxnId, voidRanges));
+    }
+
+    /**
+     * The transaction of the index checkpoint replay builds on, as the superblock says (0: none):
+     * the {@code INDEX} file may be used only when it carries this id. Before {@link #start}.
+     */
+    public long indexTxnId() {
+        return indexTxnId;
+    }
+
+    /** The void sequence ranges (pairs first, last; inclusive) the superblock lists. Before {@link #start}. */
+    public long[] voidRanges() {
+        return voidRanges.clone();
     }
 
     // -------------------------------------------------------------------------------- replay
@@ -188,6 +230,18 @@ public final class Journal implements AutoCloseable {
      * regions, so the log is emptied by a checkpoint that puts the tail where replay ended.
      */
     public void start(Replayed replayed, long storeMaxSeq, Host host, long commitIntervalMs, String threadName) {
+        start(replayed, storeMaxSeq, true, new long[0], host, commitIntervalMs, threadName);
+    }
+
+    /**
+     * As {@link #start(Replayed, long, Host, long, String)} (which keeps whatever index checkpoint
+     * the superblock names and lists no void ranges), saying what recovery leaves: whether
+     * the index checkpoint it built on still describes the store ({@code keepIndex}: nothing was
+     * replayed over it), and the void sequence ranges to record. Without a checkpoint to keep,
+     * one is written soon (the checkpointer runs at once).
+     */
+    public void start(Replayed replayed, long storeMaxSeq, boolean keepIndex, long[] voids, Host host,
+            long commitIntervalMs, String threadName) {
         this.host = host;
         this.commitIntervalNanos = TimeUnit.MILLISECONDS.toNanos(commitIntervalMs);
         long head = JournalLayout.roundUp(replayed.headOffset);
@@ -207,6 +261,11 @@ public final class Journal implements AutoCloseable {
             appendedSeq = committedSeq;
             committedTxnId = tailTxnId - 1;
             open.lastTxnId = committedTxnId;
+            if (!keepIndex) {
+                indexTxnId = 0;
+                indexWanted = true;
+            }
+            voidRanges = voids.clone();
             writeSuperblock(committedSeq);
         } finally {
             lock.unlock();
@@ -549,9 +608,7 @@ public final class Journal implements AutoCloseable {
      */
     private void checkpointLoop() {
         for (;;) {
-            long head;
-            long lastTxnId;
-            long seq;
+            Checkpoint cp = null;
             lock.lock();
             try {
                 if (failure != null || closing) {
@@ -559,47 +616,90 @@ public final class Journal implements AutoCloseable {
                 }
                 long committed = committedLocked();
                 // each checkpoint flushes every region (and write-protects its pages again): only
-                // when the log is half full, or a writer waits for room
-                boolean due = committed > 0 && (checkpointWanted
+                // when the log is half full, a writer waits for room, or the index checkpoint is stale
+                boolean due = indexWanted || committed > 0 && (checkpointWanted
                         || usedLocked() > (capacityBytes - JournalLayout.LOG_START) / 2);
-                if (!due || committing != null) {
-                    head = -1;
-                    lastTxnId = 0;
-                    seq = 0;
-                } else {
-                    // what the last commit made durable: the log up to flushedOffset, nothing after
+                if (due && committing == null) {
                     checkpointWanted = false;
-                    head = flushedOffset;
-                    lastTxnId = committedTxnId;
-                    seq = committedSeq;
+                    indexWanted = false;
+                    cp = beginCheckpointLocked();
                 }
             } finally {
                 lock.unlock();
             }
-            if (head < 0) {
+            if (cp == null) {
                 LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(100));
                 continue;
             }
             try {
-                checkpoint(head, lastTxnId, seq);
+                if (!finishCheckpoint(cp)) {
+                    return;
+                }
             } catch (Throwable e) {
-                fail(e, null);
+                if (failure() == null) {
+                    fail(e, null);
+                }
                 return;
             }
         }
     }
 
-    /** Where the log was flushed up to: the head as the last commit left it. */
-    private long flushedOffset = JournalLayout.LOG_START;
+    /** A checkpoint as begun under the lock: the transaction it goes up to, and what to commit first. */
+    private static final class Checkpoint {
+        Capture capture;
+        long head;
+        long txnId;
+        long seq;
+        IndexCheckpoint.Snapshot snapshot;
+    }
 
-    private long flushedOffsetSnapshot() {
+    /**
+     * Under the lock, with no commit in flight: captures whatever is appended (so the next
+     * transaction starts on a fresh page, where the tail will go) and copies the index as of
+     * the last transaction appended.
+     */
+    private Checkpoint beginCheckpointLocked() {
+        Checkpoint cp = new Checkpoint();
+        cp.capture = uncaptured() ? captureLocked() : null;
+        cp.head = headOffset;
+        cp.txnId = nextTxnId - 1;
+        cp.seq = appendedSeq;
+        cp.snapshot = host.snapshotIndex(cp.txnId, cp.seq);
+        return cp;
+    }
+
+    /**
+     * Commits up to the checkpoint's transaction, writes home and clears everything up to it,
+     * writes the index checkpoint, then moves the tail past it (in that order: see
+     * {@link IndexCheckpoint}).
+     */
+    private boolean finishCheckpoint(Checkpoint cp) {
+        if (cp.capture != null && !commitCapture(cp.capture)) {
+            return false; // the journal has failed; commitCapture said so to every waiter
+        }
+        awaitDurable(cp.txnId);
+        host.writeHome(cp.txnId);
+        boolean indexed = cp.snapshot != null && host.writeIndex(cp.snapshot);
         lock.lock();
         try {
-            return flushedOffset;
+            generation++;
+            tailOffset = cp.head;
+            tailTxnId = cp.txnId + 1;
+            indexTxnId = indexed ? cp.txnId : 0;
+            writeSuperblock(cp.seq);
+            roomMade.signalAll();
         } finally {
             lock.unlock();
         }
+        if (indexed) {
+            host.indexInUse(cp.txnId);
+        }
+        checkpoints.increment();
+        return true;
     }
+
+    /** Where the log was flushed up to: the head as the last commit left it. */
+    private long flushedOffset = JournalLayout.LOG_START;
 
     /** Flushes ordered data, then the log range [from, to) (two pieces when it wraps), then says so. */
     private void commit(Group g, long from, long to, long seq) {
@@ -628,21 +728,6 @@ public final class Journal implements AutoCloseable {
      * Writes everything committed home, then moves the tail to {@code head}, the committed head
      * (transactions appended since stay in the log). Committer thread, or close after it ended.
      */
-    private void checkpoint(long head, long lastTxnId, long seq) {
-        host.writeHome(lastTxnId);
-        lock.lock();
-        try {
-            generation++;
-            tailOffset = head;
-            tailTxnId = lastTxnId + 1;
-            writeSuperblock(seq);
-            roomMade.signalAll();
-        } finally {
-            lock.unlock();
-        }
-        checkpoints.increment();
-    }
-
     private void fail(Throwable e, Group g) {
         Group o;
         lock.lock();
@@ -747,7 +832,19 @@ public final class Journal implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         if (failure() == null && host != null) {
-            checkpoint(flushedOffsetSnapshot(), committedTxnId, committedSeq);
+            Checkpoint cp;
+            lock.lock();
+            try {
+                cp = committing == null ? beginCheckpointLocked() : null;
+            } finally {
+                lock.unlock();
+            }
+            if (cp == null) {
+                throw new IllegalStateException(name + ": a commit is still in flight at close");
+            }
+            if (!finishCheckpoint(cp)) {
+                throw readOnly();
+            }
         }
     }
 

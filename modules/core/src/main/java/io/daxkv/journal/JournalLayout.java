@@ -24,8 +24,17 @@ import java.util.zip.CRC32C;
  *   40     8   tailOffset       where replay starts, in [4096, capacityBytes)
  *   48     8   tailTxnId        the id the transaction at tailOffset must carry
  *   56     8   checkpointSeq    every write with a sequence up to this is home in the regions
- *   64     4   crc32c           CRC32C of bytes [0, 64)
+ *   64     8   indexTxnId       the transaction of the index checkpoint (INDEX) replay builds on; 0: none
+ *   72     4   voidRangeCount   0 .. {@value #SB_MAX_VOID_RANGES}
+ *   76     4   reserved, zero
+ *   80   128   voidRanges       voidRangeCount pairs (firstSeq 8, lastSeq 8), the rest zero
+ *  208     4   crc32c           CRC32C of bytes [0, 208)
  * </pre>
+ * A void range holds the sequences a crash may have left on records that never committed, when
+ * open did not scan the regions to clear them (it built on the index checkpoint): the records
+ * may still sit in free blocks. A scan drops any record whose sequence lies in a void range; a
+ * full scan clears them all and empties the list. Version 1 slots (CRC at 64, no fields from
+ * indexTxnId on) are read as having none.
  *
  * <h2>Transaction: from an 8-aligned offset, padded to 8</h2>
  * One per write operation, appended at the head. After a group commit the next one starts on
@@ -69,7 +78,11 @@ public final class JournalLayout {
     private JournalLayout() {
     }
 
-    public static final int VERSION = 1;
+    public static final int VERSION = 2;
+    /** The superblock layout before the index checkpoint and void ranges (read, never written). */
+    public static final int VERSION_1 = 1;
+    public static final int SB_V1_CRC_OFFSET = 64;
+    public static final int SB_MAX_VOID_RANGES = 8;
     public static final int PAGE_BYTES = 4096;
     /** The log starts after the superblock page. */
     public static final long LOG_START = PAGE_BYTES;
@@ -85,7 +98,11 @@ public final class JournalLayout {
     public static final int SB_TAIL_OFFSET_OFFSET = SB_GENERATION_OFFSET + 8;
     public static final int SB_TAIL_TXN_OFFSET = SB_TAIL_OFFSET_OFFSET + 8;
     public static final int SB_CHECKPOINT_SEQ_OFFSET = SB_TAIL_TXN_OFFSET + 8;
-    public static final int SB_CRC_OFFSET = SB_CHECKPOINT_SEQ_OFFSET + 8;
+    public static final int SB_INDEX_TXN_OFFSET = SB_CHECKPOINT_SEQ_OFFSET + 8;
+    public static final int SB_VOID_COUNT_OFFSET = SB_INDEX_TXN_OFFSET + 8;
+    public static final int SB_RESERVED_OFFSET = SB_VOID_COUNT_OFFSET + 4;
+    public static final int SB_VOID_RANGES_OFFSET = SB_RESERVED_OFFSET + 4;
+    public static final int SB_CRC_OFFSET = SB_VOID_RANGES_OFFSET + SB_MAX_VOID_RANGES * 16;
     public static final int SB_LENGTH = SB_CRC_OFFSET + 4;
 
     public static final int TXN_MAGIC = 0x544A5844;
@@ -138,7 +155,8 @@ public final class JournalLayout {
     }
 
     /** What a superblock slot says (besides magic, version, store and capacity, which are checked). */
-    record SuperblockState(long generation, long tailOffset, long tailTxnId, long checkpointSeq) {
+    record SuperblockState(long generation, long tailOffset, long tailTxnId, long checkpointSeq, long indexTxnId,
+            long[] voidRanges) {
     }
 
     /**
@@ -153,7 +171,8 @@ public final class JournalLayout {
         for (int slot = 0; slot < 2; slot++) {
             byte[] b = new byte[SB_LENGTH];
             memory.read((long) slot * SB_SLOT_BYTES, b, 0, b.length);
-            if (Bytes.getInt(b, SB_MAGIC_OFFSET) != SB_MAGIC || Bytes.getInt(b, SB_CRC_OFFSET) != crc(b, 0, SB_CRC_OFFSET)) {
+            int crcAt = Bytes.getInt(b, SB_VERSION_OFFSET) == VERSION_1 ? SB_V1_CRC_OFFSET : SB_CRC_OFFSET;
+            if (Bytes.getInt(b, SB_MAGIC_OFFSET) != SB_MAGIC || Bytes.getInt(b, crcAt) != crc(b, 0, crcAt)) {
                 continue;
             }
             if (best == null || Bytes.getLong(b, SB_GENERATION_OFFSET) > Bytes.getLong(best, SB_GENERATION_OFFSET)) {
@@ -164,7 +183,7 @@ public final class JournalLayout {
             throw new DaxKVException.Corrupt(name + ": no journal superblock slot has a valid magic and CRC32C");
         }
         int version = Bytes.getInt(best, SB_VERSION_OFFSET);
-        if (version != VERSION) {
+        if (version != VERSION && version != VERSION_1) {
             throw new DaxKVException.Incompatible(name + ": journal version " + version + ", this build reads " + VERSION);
         }
         if (Bytes.getLong(best, SB_UUID_MSB_OFFSET) != uuidMsb || Bytes.getLong(best, SB_UUID_LSB_OFFSET) != uuidLsb) {
@@ -176,8 +195,22 @@ public final class JournalLayout {
             throw new DaxKVException.Corrupt(name + ": journal superblock says capacity " + capacity + ", tail " + tail
                     + " for a file of " + memory.sizeBytes() + " bytes");
         }
+        long indexTxnId = 0;
+        long[] voids = new long[0];
+        if (version != VERSION_1) {
+            indexTxnId = Bytes.getLong(best, SB_INDEX_TXN_OFFSET);
+            int count = Bytes.getInt(best, SB_VOID_COUNT_OFFSET);
+            if (count < 0 || count > SB_MAX_VOID_RANGES) {
+                throw new DaxKVException.Corrupt(name + ": journal superblock lists " + count + " void ranges, at most "
+                        + SB_MAX_VOID_RANGES + " fit");
+            }
+            voids = new long[2 * count];
+            for (int i = 0; i < voids.length; i++) {
+                voids[i] = Bytes.getLong(best, SB_VOID_RANGES_OFFSET + 8 * i);
+            }
+        }
         return new SuperblockState(Bytes.getLong(best, SB_GENERATION_OFFSET), tail, Bytes.getLong(best, SB_TAIL_TXN_OFFSET),
-                Bytes.getLong(best, SB_CHECKPOINT_SEQ_OFFSET));
+                Bytes.getLong(best, SB_CHECKPOINT_SEQ_OFFSET), indexTxnId, voids);
     }
 
     /** Writes {@code state} to the slot its generation picks and flushes it. */
@@ -192,6 +225,15 @@ public final class JournalLayout {
         Bytes.putLong(b, SB_TAIL_OFFSET_OFFSET, state.tailOffset());
         Bytes.putLong(b, SB_TAIL_TXN_OFFSET, state.tailTxnId());
         Bytes.putLong(b, SB_CHECKPOINT_SEQ_OFFSET, state.checkpointSeq());
+        Bytes.putLong(b, SB_INDEX_TXN_OFFSET, state.indexTxnId());
+        long[] voids = state.voidRanges();
+        if (voids.length > 2 * SB_MAX_VOID_RANGES || (voids.length & 1) != 0) {
+            throw new IllegalArgumentException("void ranges " + java.util.Arrays.toString(voids));
+        }
+        Bytes.putInt(b, SB_VOID_COUNT_OFFSET, voids.length / 2);
+        for (int i = 0; i < voids.length; i++) {
+            Bytes.putLong(b, SB_VOID_RANGES_OFFSET + 8 * i, voids[i]);
+        }
         Bytes.putInt(b, SB_CRC_OFFSET, crc(b, 0, SB_CRC_OFFSET));
         long at = (state.generation() & 1) * SB_SLOT_BYTES;
         memory.write(at, b, 0, b.length);

@@ -22,4 +22,11 @@ public interface MemoryWrapper {
 
     /** Returns what the store should use for {@code file}'s mapping {@code memory}. */
     PersistentMemory wrap(Path file, PersistentMemory memory);
+
+    /**
+     * Told when the store has written a whole file outside any mapping and made it durable (an
+     * index checkpoint), so a recorder of power-loss images can put it in the images that follow.
+     */
+    default void fileWritten(Path file) {
+    }
 }

@@ -38,6 +38,8 @@ final class CrashImages {
     /** One image: each file's bytes, and where in the workload the power went. */
     static final class Image {
         final List<SparseMemory> files;
+        /** Whole files written outside the mappings by then (index checkpoints), by name. */
+        final java.util.Map<String, byte[]> wholeFiles = new java.util.TreeMap<>();
         /** Operations that had returned. */
         final int acknowledged;
         /** The operation under way (-1: none). */
@@ -89,6 +91,11 @@ final class CrashImages {
             durable.add(recorder.initial(i));
         }
         List<Pending> pending = new ArrayList<>();
+        java.util.Map<String, byte[]> wholeFiles = new java.util.TreeMap<>();
+        Consumer<Image> withFiles = image -> {
+            image.wholeFiles.putAll(wholeFiles);
+            sink.accept(image);
+        };
         boolean opened = false;
         int acknowledged = 0;
         int inFlight = -1;
@@ -99,6 +106,9 @@ final class CrashImages {
             switch (e.kind) {
                 case OPENED:
                     opened = true;
+                    break;
+                case FILE:
+                    wholeFiles.put(e.name, e.data);
                     break;
                 case START:
                     inFlight = e.file;
@@ -112,7 +122,7 @@ final class CrashImages {
                     break;
                 case FLUSH:
                     if (opened) {
-                        count += imagesAt(point++, durable, pending, acknowledged, inFlight, budget, random, sink);
+                        count += imagesAt(point++, durable, pending, acknowledged, inFlight, budget, random, withFiles);
                     }
                     flush(durable.get(e.file), pending, e.file, e.offset, e.offset + e.length);
                     break;
@@ -120,7 +130,7 @@ final class CrashImages {
                     throw new IllegalStateException(e.toString());
             }
         }
-        count += imagesAt(point, durable, pending, acknowledged, inFlight, budget, random, sink);
+        count += imagesAt(point, durable, pending, acknowledged, inFlight, budget, random, withFiles);
         return count;
     }
 
@@ -204,8 +214,9 @@ final class CrashImages {
     private static Image image(List<SparseMemory> durable, List<Pending> pending, int prefix, boolean[] take,
             int acknowledged, int inFlight, String description) {
         List<SparseMemory> files = new ArrayList<>(durable.size());
+        Object lock = new Object(); // one lock for the image's files: copies of it are consistent
         for (SparseMemory d : durable) {
-            files.add(d.copy());
+            files.add(d.copy(lock));
         }
         for (int j = 0; j < pending.size(); j++) {
             if (take == null ? j < prefix : take[j]) {

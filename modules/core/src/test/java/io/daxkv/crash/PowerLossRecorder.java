@@ -24,11 +24,13 @@ import java.util.Map;
  *   START  op                                        the workload called operation op
  *   END    op                                        operation op returned (acknowledged)
  *   OPENED                                           the store finished opening: crash points start here
+ *   FILE   name data                                 a whole file written outside the mappings (an
+ *                                                    index checkpoint), durable from here on
  * </pre>
  */
 final class PowerLossRecorder implements MemoryWrapper {
 
-    enum Kind { WRITE, FLUSH, START, END, OPENED }
+    enum Kind { WRITE, FLUSH, START, END, OPENED, FILE }
 
     /** One entry of the log. */
     static final class Event {
@@ -37,6 +39,8 @@ final class PowerLossRecorder implements MemoryWrapper {
         final long offset;
         final long length;
         final byte[] data;
+        /** For FILE: its name. */
+        String name;
 
         Event(Kind kind, int file, long offset, long length, byte[] data) {
             this.kind = kind;
@@ -84,6 +88,17 @@ final class PowerLossRecorder implements MemoryWrapper {
             }
         });
         return m;
+    }
+
+    @Override
+    public void fileWritten(Path file) {
+        try {
+            Event e = new Event(Kind.FILE, -1, 0, 0, java.nio.file.Files.readAllBytes(file));
+            e.name = file.getFileName().toString();
+            add(e);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     private synchronized void add(Event e) {

@@ -42,8 +42,14 @@ import org.junit.jupiter.api.io.TempDir;
  *       uncommitted blob);</li>
  *   <li>its counters agree: keys, live bytes, and used blocks equal the live records' extents
  *       (a block allocated by an operation that did not commit is free again);</li>
- *   <li>it takes a new write, closes clean and reopens to the same contents.</li>
+ *   <li>it takes a new write, closes clean and reopens to the same contents, built on the index
+ *       checkpoint the close wrote;</li>
+ *   <li>a process crash right after the recovery (every file as it stood) recovers to the same
+ *       contents, alternately from the index checkpoint and by a scan, so nothing the first
+ *       recovery left unseen in free blocks comes back.</li>
  * </ul>
+ * Index checkpoints are files, not mappings: the recorder keeps each as it is written, and an
+ * image holds those written before its crash point.
  *
  * <p>Operation kinds: small put (one block), multi-block put, delete, a batch of two puts, a batch
  * of a put and a delete, and a blob (reserved, written in two parts, committed); a put on a key
@@ -221,8 +227,11 @@ class PowerLossTest {
             crashPointsWithPending += counted[1];
         }
         System.out.println("power-loss images checked: " + images + " from " + workloads.size() + " workloads ("
-                + crashPointsWithPending + " images with torn or partial pending stores)");
+                + crashPointsWithPending + " images with torn or partial pending stores; recovered from the index"
+                + " checkpoint " + fromCheckpoint + ", by a scan " + scanned + ")");
         assertTrue(images >= (EXHAUSTIVE ? 100_000 : 10_000), "only " + images + " images");
+        assertTrue(fromCheckpoint >= images / 4 && scanned >= images / 20,
+                "both recoveries must be exercised: checkpoint " + fromCheckpoint + ", scan " + scanned);
     }
 
     /** Runs one workload recorded, then checks every image; returns {images, images that were not "none"/"all"}. */
@@ -253,11 +262,23 @@ class PowerLossTest {
         return new long[] {n, partial[0]};
     }
 
+    private long checked;
+    /** Images whose first open was built on the index checkpoint, and those that scanned. */
+    private long fromCheckpoint;
+    private long scanned;
+
     void check(Path dir, List<String> names, CrashImages.Image image, List<Map<String, byte[]>> states, List<Op> workload) {
+        String what = "workload " + workload + ", " + image.description;
+        try {
+            installWholeFiles(dir, image.wholeFiles);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
         ImageWrapper files = new ImageWrapper(names, image.files);
         Options o = options().toBuilder().memoryWrapper(files).build();
-        String what = "workload " + workload + ", " + image.description;
         Map<String, byte[]> got;
+        List<SparseMemory> crashCopy = new ArrayList<>();
+        Map<String, byte[]> crashWholeFiles;
         try (DaxKV s = DaxKV.open(dir, o)) {
             got = contents(s);
             Map<String, byte[]> before = states.get(image.acknowledged);
@@ -267,10 +288,24 @@ class PowerLossTest {
                         + (after == null ? "" : " or " + show(after)));
             }
             checkCounters(s.stats(), got, what);
+            if (s.stats().openedFromIndexCheckpoint()) {
+                fromCheckpoint++;
+            } else {
+                scanned++;
+            }
+            // a process crash right after recovery: every file as it stands (one lock holds the store still)
+            synchronized (image.files.get(0).lock()) {
+                Object lock = new Object();
+                for (SparseMemory m : image.files) {
+                    crashCopy.add(m.copy(lock));
+                }
+                crashWholeFiles = wholeFiles(dir);
+            }
             s.put(bytes("later"), bytes("written after recovery"));
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | IOException e) {
             throw new AssertionError(what + ": " + e, e);
         }
+        Map<String, byte[]> recovered = new TreeMap<>(got);
         got.put("later", bytes("written after recovery"));
         try (DaxKV s = DaxKV.open(dir, o)) {
             Map<String, byte[]> again = contents(s);
@@ -279,13 +314,70 @@ class PowerLossTest {
                         + ", before it held " + show(got));
             }
             checkCounters(s.stats(), again, what + ", reopened");
-            if (s.stats().regionsOpenedDirty() != 0 || s.stats().replayedTransactions() != 0) {
+            if (s.stats().regionsOpenedDirty() != 0 || s.stats().replayedTransactions() != 0
+                    || !s.stats().openedFromIndexCheckpoint()) {
                 throw new AssertionError(what + ": the reopen after a clean close found "
-                        + s.stats().regionsOpenedDirty() + " dirty regions and replayed "
-                        + s.stats().replayedTransactions() + " transactions");
+                        + s.stats().regionsOpenedDirty() + " dirty regions, replayed "
+                        + s.stats().replayedTransactions() + " transactions and "
+                        + (s.stats().openedFromIndexCheckpoint() ? "used" : "did not use") + " the index checkpoint");
             }
         } catch (RuntimeException e) {
             throw new AssertionError(what + ", reopened: " + e, e);
+        }
+        // the process crash after the later write: recovered once with the index checkpoint, once
+        // by a scan (which must not bring back anything the first recovery left in free blocks)
+        boolean scan = (checked++ & 1) == 0;
+        try {
+            if (scan) {
+                crashWholeFiles.keySet().removeIf(io.daxkv.index.IndexCheckpoint::isCheckpointFile);
+            }
+            installWholeFiles(dir, crashWholeFiles);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        try (DaxKV s = DaxKV.open(dir, options().toBuilder().memoryWrapper(new ImageWrapper(names, crashCopy)).build())) {
+            Map<String, byte[]> again = contents(s);
+            if (!same(recovered, again)) {
+                throw new AssertionError(what + ": after a process crash following the recovery, "
+                        + (scan ? "a scan" : "the index checkpoint") + " gives " + show(again) + ", the store held "
+                        + show(recovered));
+            }
+            checkCounters(s.stats(), again, what + ", after the process crash");
+        } catch (RuntimeException e) {
+            throw new AssertionError(what + ", after a process crash following recovery (" + (scan ? "scan" : "checkpoint")
+                    + "): " + e, e);
+        }
+    }
+
+    /** The index checkpoint files of {@code dir} with their bytes. */
+    static Map<String, byte[]> wholeFiles(Path dir) throws IOException {
+        Map<String, byte[]> out = new TreeMap<>();
+        try (Stream<Path> s = Files.list(dir)) {
+            for (Path p : (Iterable<Path>) s::iterator) {
+                String name = p.getFileName().toString();
+                if (io.daxkv.index.IndexCheckpoint.isCheckpointFile(name) && !name.endsWith(".tmp")) {
+                    try {
+                        out.put(name, Files.readAllBytes(p));
+                    } catch (java.nio.file.NoSuchFileException gone) {
+                        // deleted after a superblock write that named a newer one: not needed
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Makes {@code dir}'s index checkpoint files exactly {@code files}. */
+    static void installWholeFiles(Path dir, Map<String, byte[]> files) throws IOException {
+        try (Stream<Path> s = Files.list(dir)) {
+            for (Path p : (Iterable<Path>) s::iterator) {
+                if (io.daxkv.index.IndexCheckpoint.isCheckpointFile(p.getFileName().toString())) {
+                    Files.delete(p);
+                }
+            }
+        }
+        for (Map.Entry<String, byte[]> e : files.entrySet()) {
+            Files.write(dir.resolve(e.getKey()), e.getValue());
         }
     }
 

@@ -12,7 +12,7 @@ import java.util.zip.CRC32C;
  * An in-heap {@link PersistentMemory} of 4 KiB pages, a missing page reading as zeros, for
  * running a store on images of its files. Test-only.
  *
- * <p>Every call synchronizes on the memory, which orders it like a full fence: stronger than a
+ * <p>Every call holds the memory's lock (shared by the memories of one image), which orders it like a full fence: stronger than a
  * mapping, never weaker, so the engine's release/acquire pairs hold. Pages are copy-on-write
  * between a memory and the {@link #copy()}s made of it, so an image of a 4 MiB region costs
  * what its written pages cost. Mutations are reported to a {@link Listener} (the power-loss
@@ -33,6 +33,8 @@ final class SparseMemory implements PersistentMemory {
         void flushed(long offset, long length);
     }
 
+    /** Every call on this memory, and on the others of one image, holds it: one image, one order. */
+    private final Object lock;
     private final long sizeBytes;
     private final byte[][] pages;
     /** Pages this memory may write in place (not shared with a copy). */
@@ -41,22 +43,40 @@ final class SparseMemory implements PersistentMemory {
     private AutoCloseable onClose;
 
     SparseMemory(long sizeBytes) {
+        this(sizeBytes, new Object());
+    }
+
+    SparseMemory(long sizeBytes, Object lock) {
+        this.lock = lock;
         this.sizeBytes = sizeBytes;
         int n = (int) ((sizeBytes + PAGE_BYTES - 1) >>> PAGE_SHIFT);
         this.pages = new byte[n][];
         this.owned = new boolean[n];
     }
 
-    private SparseMemory(SparseMemory from) {
+    private SparseMemory(SparseMemory from, Object lock) {
+        this.lock = lock;
         this.sizeBytes = from.sizeBytes;
         this.pages = from.pages.clone();
         this.owned = new boolean[pages.length];
     }
 
-    /** A copy sharing pages until either side writes one. */
-    synchronized SparseMemory copy() {
-        Arrays.fill(owned, false);
-        return new SparseMemory(this);
+    /** A copy sharing pages until either side writes one (with a lock of its own). */
+    SparseMemory copy() {
+        return copy(new Object());
+    }
+
+    /** A copy sharing pages until either side writes one, guarded by {@code lock}. */
+    SparseMemory copy(Object lock) {
+        synchronized (this.lock) {
+            Arrays.fill(owned, false);
+            return new SparseMemory(this, lock);
+        }
+    }
+
+    /** The lock every call holds. */
+    Object lock() {
+        return lock;
     }
 
     /** A memory holding what {@code source} holds now (zero pages left out). */
@@ -75,32 +95,38 @@ final class SparseMemory implements PersistentMemory {
         return m;
     }
 
-    synchronized void listener(Listener l) {
-        this.listener = l;
+    void listener(Listener l) {
+        synchronized (lock) {
+            this.listener = l;
+        }
     }
 
     /** Closed along with this memory (the mapping it stands in for). */
-    synchronized void onClose(AutoCloseable c) {
-        this.onClose = c;
+    void onClose(AutoCloseable c) {
+        synchronized (lock) {
+            this.onClose = c;
+        }
     }
 
     /** Applies bytes (or zeros, {@code data} null) without telling the listener: building an image. */
-    synchronized void apply(long offset, byte[] data, int dataOffset, int length) {
-        long at = offset;
-        int done = 0;
-        while (done < length) {
-            int p = (int) (at >>> PAGE_SHIFT);
-            int in = (int) (at & (PAGE_BYTES - 1));
-            int n = Math.min(length - done, PAGE_BYTES - in);
-            if (data == null) {
-                if (pages[p] != null) {
-                    Arrays.fill(writable(p), in, in + n, (byte) 0);
+    void apply(long offset, byte[] data, int dataOffset, int length) {
+        synchronized (lock) {
+            long at = offset;
+            int done = 0;
+            while (done < length) {
+                int p = (int) (at >>> PAGE_SHIFT);
+                int in = (int) (at & (PAGE_BYTES - 1));
+                int n = Math.min(length - done, PAGE_BYTES - in);
+                if (data == null) {
+                    if (pages[p] != null) {
+                        Arrays.fill(writable(p), in, in + n, (byte) 0);
+                    }
+                } else {
+                    System.arraycopy(data, dataOffset + done, writable(p), in, n);
                 }
-            } else {
-                System.arraycopy(data, dataOffset + done, writable(p), in, n);
+                at += n;
+                done += n;
             }
-            at += n;
-            done += n;
         }
     }
 
@@ -157,17 +183,21 @@ final class SparseMemory implements PersistentMemory {
     }
 
     @Override
-    public synchronized int getInt(long offset) {
-        byte[] b = new byte[4];
-        readInto(offset, b, 0, 4);
-        return (int) INT.get(b, 0);
+    public int getInt(long offset) {
+        synchronized (lock) {
+            byte[] b = new byte[4];
+            readInto(offset, b, 0, 4);
+            return (int) INT.get(b, 0);
+        }
     }
 
     @Override
-    public synchronized long getLong(long offset) {
-        byte[] b = new byte[8];
-        readInto(offset, b, 0, 8);
-        return (long) LONG.get(b, 0);
+    public long getLong(long offset) {
+        synchronized (lock) {
+            byte[] b = new byte[8];
+            readInto(offset, b, 0, 8);
+            return (long) LONG.get(b, 0);
+        }
     }
 
     @Override
@@ -176,58 +206,70 @@ final class SparseMemory implements PersistentMemory {
     }
 
     @Override
-    public synchronized void read(long offset, byte[] dst, int dstOffset, int length) {
-        readInto(offset, dst, dstOffset, length);
+    public void read(long offset, byte[] dst, int dstOffset, int length) {
+        synchronized (lock) {
+            readInto(offset, dst, dstOffset, length);
+        }
     }
 
     @Override
-    public synchronized void read(long offset, ByteBuffer dst, int length) {
-        byte[] b = new byte[length];
-        readInto(offset, b, 0, length);
-        dst.put(b);
+    public void read(long offset, ByteBuffer dst, int length) {
+        synchronized (lock) {
+            byte[] b = new byte[length];
+            readInto(offset, b, 0, length);
+            dst.put(b);
+        }
     }
 
     @Override
-    public synchronized void updateCrc(CRC32C crc, long offset, int length) {
-        byte[] b = new byte[length];
-        readInto(offset, b, 0, length);
-        crc.update(b, 0, length);
+    public void updateCrc(CRC32C crc, long offset, int length) {
+        synchronized (lock) {
+            byte[] b = new byte[length];
+            readInto(offset, b, 0, length);
+            crc.update(b, 0, length);
+        }
     }
 
     @Override
-    public synchronized boolean isZero(long offset, long length) {
-        check(offset, length);
-        long at = offset;
-        long end = offset + length;
-        while (at < end) {
-            int p = (int) (at >>> PAGE_SHIFT);
-            int in = (int) (at & (PAGE_BYTES - 1));
-            int n = (int) Math.min(end - at, PAGE_BYTES - in);
-            byte[] page = pages[p];
-            if (page != null) {
-                for (int i = in; i < in + n; i++) {
-                    if (page[i] != 0) {
-                        return false;
+    public boolean isZero(long offset, long length) {
+        synchronized (lock) {
+            check(offset, length);
+            long at = offset;
+            long end = offset + length;
+            while (at < end) {
+                int p = (int) (at >>> PAGE_SHIFT);
+                int in = (int) (at & (PAGE_BYTES - 1));
+                int n = (int) Math.min(end - at, PAGE_BYTES - in);
+                byte[] page = pages[p];
+                if (page != null) {
+                    for (int i = in; i < in + n; i++) {
+                        if (page[i] != 0) {
+                            return false;
+                        }
                     }
                 }
+                at += n;
             }
-            at += n;
+            return true;
         }
-        return true;
     }
 
     @Override
-    public synchronized void putInt(long offset, int value) {
-        byte[] b = new byte[4];
-        INT.set(b, 0, value);
-        mutate(offset, b, 0, 4);
+    public void putInt(long offset, int value) {
+        synchronized (lock) {
+            byte[] b = new byte[4];
+            INT.set(b, 0, value);
+            mutate(offset, b, 0, 4);
+        }
     }
 
     @Override
-    public synchronized void putLong(long offset, long value) {
-        byte[] b = new byte[8];
-        LONG.set(b, 0, value);
-        mutate(offset, b, 0, 8);
+    public void putLong(long offset, long value) {
+        synchronized (lock) {
+            byte[] b = new byte[8];
+            LONG.set(b, 0, value);
+            mutate(offset, b, 0, 8);
+        }
     }
 
     @Override
@@ -236,35 +278,43 @@ final class SparseMemory implements PersistentMemory {
     }
 
     @Override
-    public synchronized boolean compareAndSetInt(long offset, int expected, int value) {
-        if (getInt(offset) != expected) {
-            return false;
+    public boolean compareAndSetInt(long offset, int expected, int value) {
+        synchronized (lock) {
+            if (getInt(offset) != expected) {
+                return false;
+            }
+            putInt(offset, value);
+            return true;
         }
-        putInt(offset, value);
-        return true;
     }
 
     @Override
-    public synchronized void write(long offset, byte[] src, int srcOffset, int length) {
-        mutate(offset, src, srcOffset, length);
+    public void write(long offset, byte[] src, int srcOffset, int length) {
+        synchronized (lock) {
+            mutate(offset, src, srcOffset, length);
+        }
     }
 
     @Override
-    public synchronized void write(long offset, ByteBuffer src) {
-        ByteBuffer s = src.duplicate();
-        byte[] b = new byte[s.remaining()];
-        s.get(b);
-        mutate(offset, b, 0, b.length);
+    public void write(long offset, ByteBuffer src) {
+        synchronized (lock) {
+            ByteBuffer s = src.duplicate();
+            byte[] b = new byte[s.remaining()];
+            s.get(b);
+            mutate(offset, b, 0, b.length);
+        }
     }
 
     @Override
-    public synchronized void zero(long offset, long length) {
-        check(offset, length);
-        long at = offset;
-        while (at < offset + length) {
-            int n = (int) Math.min(offset + length - at, 1 << 30);
-            mutate(at, null, 0, n);
-            at += n;
+    public void zero(long offset, long length) {
+        synchronized (lock) {
+            check(offset, length);
+            long at = offset;
+            while (at < offset + length) {
+                int n = (int) Math.min(offset + length - at, 1 << 30);
+                mutate(at, null, 0, n);
+                at += n;
+            }
         }
     }
 
@@ -274,10 +324,12 @@ final class SparseMemory implements PersistentMemory {
     }
 
     @Override
-    public synchronized void flush(long offset, long length) {
-        check(offset, length);
-        if (listener != null) {
-            listener.flushed(offset, length);
+    public void flush(long offset, long length) {
+        synchronized (lock) {
+            check(offset, length);
+            if (listener != null) {
+                listener.flushed(offset, length);
+            }
         }
     }
 
@@ -292,14 +344,16 @@ final class SparseMemory implements PersistentMemory {
     }
 
     @Override
-    public synchronized void close() {
-        if (onClose != null) {
-            try {
-                onClose.close();
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
+    public void close() {
+        synchronized (lock) {
+            if (onClose != null) {
+                try {
+                    onClose.close();
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+                onClose = null;
             }
-            onClose = null;
         }
     }
 }

@@ -84,8 +84,13 @@ class JournalTest {
 
     @Test
     void layoutConstantsFollowOneAnotherAndFit() {
-        assertEquals(JournalLayout.SB_CHECKPOINT_SEQ_OFFSET + 8, JournalLayout.SB_CRC_OFFSET);
-        assertEquals(68, JournalLayout.SB_LENGTH);
+        assertEquals(JournalLayout.SB_CHECKPOINT_SEQ_OFFSET + 8, JournalLayout.SB_INDEX_TXN_OFFSET);
+        assertEquals(JournalLayout.SB_V1_CRC_OFFSET, JournalLayout.SB_INDEX_TXN_OFFSET, "version 1 ended where 2 goes on");
+        assertEquals(JournalLayout.SB_INDEX_TXN_OFFSET + 8, JournalLayout.SB_VOID_COUNT_OFFSET);
+        assertEquals(JournalLayout.SB_VOID_COUNT_OFFSET + 8, JournalLayout.SB_VOID_RANGES_OFFSET);
+        assertEquals(0, JournalLayout.SB_VOID_RANGES_OFFSET % 8, "ranges 8-aligned");
+        assertEquals(JournalLayout.SB_VOID_RANGES_OFFSET + 16 * JournalLayout.SB_MAX_VOID_RANGES, JournalLayout.SB_CRC_OFFSET);
+        assertEquals(212, JournalLayout.SB_LENGTH);
         assertTrue(2 * JournalLayout.SB_SLOT_BYTES <= JournalLayout.PAGE_BYTES, "both slots in the first page");
         assertEquals(32, JournalLayout.TXN_HEADER_BYTES, "header: 8-aligned, entries start aligned");
         assertEquals(40, JournalLayout.PUT_FIXED_BYTES, "8-aligned: the chunk list starts aligned");
