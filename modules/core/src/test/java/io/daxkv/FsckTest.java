@@ -263,6 +263,21 @@ class FsckTest {
     }
 
     @Test
+    void aBadSuperblockIsReportedAndStopsEveryRepair() throws IOException {
+        flipByte(r0, io.daxkv.region.Superblock.MAGIC_OFFSET);
+        long valueAt = LayoutTestSupport.indexOf(r0, b("value-9-xxx"), G.dataOffset);
+        flipByte(r0, valueAt + 1); // would be removed by a repair, were the region readable
+        Map<String, byte[]> damaged = snapshot(store);
+        FsckReport r = repair();
+        assertEquals(FsckReport.Result.ERRORS_LEFT, r.result());
+        Finding f = only(r, Finding.Kind.SUPERBLOCK);
+        assertEquals(R0, f.file());
+        assertTrue(f.what().contains("superblock magic"), f::toString);
+        assertEquals(Finding.Outcome.LEFT, f.outcome());
+        assertSameFiles(damaged, store, "a repair with an unreadable region");
+    }
+
+    @Test
     void aStoreOpenInThisJvmIsRefusedAsLocked() {
         try (DaxKV kv = DaxKV.open(store, options())) {
             assertThrows(DaxKVException.Locked.class, this::check);

@@ -52,7 +52,8 @@ import java.util.zip.CRC32C;
  *   <li><b>Repair</b> (only when asked): clear the header magic of every damaged or stale
  *       record and continuation (what recovery does with the records it drops), rewrite every
  *       group something was found in from the owned blocks (bitmap, descriptor, both CRCs), flush.
- *       Left as found: a bad manifest, journal or superblock, and overlaps.</li>
+ *       Left as found: a bad manifest, journal or superblock, and overlaps; and when any of the
+ *       first three is found, nothing is repaired at all.</li>
  * </ol>
  * The live records found are kept by key ({@link #live()}): what a check of an on-disk index
  * against the records would compare with, once the store has such an index.
@@ -149,7 +150,7 @@ final class StoreCheck {
             scanAll();
             decide(committedSeq);
             compareBitmaps();
-            if (repair) {
+            if (repair && structureIntact()) {
                 applyRepairs();
             }
         } finally {
@@ -490,6 +491,15 @@ final class StoreCheck {
                 findings.set(i, f.withOutcome(Outcome.FIXED));
             }
         }
+    }
+
+    /**
+     * Whether the journal and every region could be read. If not, nothing is repaired: a record
+     * whose chain runs into an unreadable region would look damaged and be removed.
+     */
+    private boolean structureIntact() {
+        return findings.stream().noneMatch(f -> f.kind() == Kind.MANIFEST || f.kind() == Kind.JOURNAL
+                || f.kind() == Kind.SUPERBLOCK);
     }
 
     private static boolean isBitmapKind(Kind k) {

@@ -22,7 +22,9 @@
  *       counts); the header magic of a stale record or continuation is cleared (no data lost);
  *       so is that of a record whose chain or data CRC fails, which loses that value (or that
  *       version of it) and is reported as such. Never repaired: the manifest, the journal, a
- *       superblock, overlaps. Nothing is repaired when the replay failed.</li>
+ *       superblock, overlaps. Nothing is repaired when the replay failed or the manifest, the
+ *       journal or a region's superblock is bad (a record whose chain runs into a region that
+ *       cannot be read would look damaged and be removed).</li>
  *   <li><b>Result.</b> {@code CLEAN} when nothing was found, {@code FIXED} when everything found
  *       was fixed without losing data, else {@code ERRORS_LEFT}; their {@code exitCode}s are
  *       e2fsck's 0, 1 and 4.</li>
