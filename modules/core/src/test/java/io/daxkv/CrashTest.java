@@ -37,7 +37,8 @@ import org.junit.jupiter.params.provider.CsvSource;
  * {@link Durability#ASYNC}: the page cache outlives the process, so a process crash must lose
  * nothing that returned either) and reports what it starts and what returned; the parent kills
  * it with SIGKILL after a seeded number of acknowledgements, reopens the store in-process,
- * checks, and starts the next child on the same store.
+ * checks (then closes it and runs fsck, which must find it clean), and starts the next child on the
+ * same store.
  *
  * <p>Standalone, for many cycles (from {@code modules/core}, after {@code mvn -o test-compile}):
  * <pre>
@@ -462,6 +463,14 @@ class CrashTest {
                 }
                 assertEquals(blocks, st.blocksUsed(), where + "stats().blocksUsed() after recovery: an extent allocated "
                         + "but never committed must be free again (" + st + ")");
+            }
+            // the reopened store, closed clean, must pass fsck with nothing to replay and nothing found
+            io.daxkv.fsck.FsckReport fsck = io.daxkv.fsck.Fsck.run(store, false, io.daxkv.fsck.ProgressListener.NONE);
+            if (fsck.result() != io.daxkv.fsck.FsckReport.Result.CLEAN || fsck.replayedTransactions() != 0
+                    || fsck.keys() != found.size()) {
+                throw new AssertionError(where + "fsck after the reopen: " + fsck.result() + ", " + fsck.keys() + " keys (expected "
+                        + found.size() + "), replayed " + fsck.replayedTransactions() + "; findings: " + fsck.findings()
+                        + tail(recent, stderr));
             }
             for (Op op : inFlight.values()) {
                 Map<String, State> after = op.after(acked);

@@ -17,6 +17,7 @@ import picocli.CommandLine.Spec;
         subcommands = {
             FormatCommand.class,
             StatCommand.class,
+            FsckCommand.class,
             PutCommand.class,
             GetCommand.class,
             DelCommand.class,
@@ -33,6 +34,7 @@ import picocli.CommandLine.Spec;
             "scan and messages show bytes that are not printable UTF-8 as \\xNN and a backslash as"
                 + " \\\\; get writes the value's bytes exactly as stored.",
             "Errors are one line on stderr, 'daxkv: <message>'; set DAXKV_DEBUG=1 for stack traces.",
+            "fsck has exit codes of its own, as e2fsck's: see 'daxkv fsck --help'.",
         })
 final class DaxkvCommand implements Callable<Integer> {
 
@@ -52,6 +54,6 @@ final class DaxkvCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         throw new ParameterException(spec.commandLine(),
-                "missing command: one of format, stat, put, get, del, scan, demo");
+                "missing command: one of format, stat, fsck, put, get, del, scan, demo");
     }
 }

@@ -2,12 +2,12 @@ package io.daxkv.engine;
 
 import io.daxkv.DaxKVException;
 import io.daxkv.alloc.RegionSpace;
+import io.daxkv.engine.RecordScanner.Continuation;
+import io.daxkv.engine.RecordScanner.Primary;
 import io.daxkv.extent.Bytes;
-import io.daxkv.extent.ChunkTable;
 import io.daxkv.extent.ContinuationHeader;
 import io.daxkv.extent.ExtentAddress;
 import io.daxkv.extent.RecordHeader;
-import io.daxkv.extent.RecordPlan;
 import io.daxkv.index.Index;
 import io.daxkv.index.IndexEntry;
 import io.daxkv.journal.Journal;
@@ -97,43 +97,13 @@ public final class Recovery {
         }
     }
 
-    private static final class Candidate {
-        int regionId;
-        int block;
-        int extentBlocks;
-        int flags;
-        int keyLength;
-        long valueLength;
-        long sequence;
-        int dataCrc;
-        int chunkCount;
-        byte[] key;
-        long[] chunkAddresses;
-        int[] chunkBlocks;
-        /** Listed as is by the index checkpoint: its data is not read again. */
-        boolean trusted;
-
-        long address() {
-            return ExtentAddress.of(regionId, block);
-        }
-    }
-
-    private static final class Continuation {
-        int regionId;
-        int block;
-        int extentBlocks;
-        int chunkIndex;
-        long owner;
-        long sequence;
-        boolean live;
-    }
-
     private final Store store;
     private final List<Region> regions;
     private final List<IndexEntry> entries = new ArrayList<>();
     private final Geometry g;
     private final Map<Integer, RegionSpace> spaces = new HashMap<>();
     private final CRC32C scratchCrc = new CRC32C();
+    private final RecordScanner scanner;
 
     private final Replayed replayed;
     private final io.daxkv.index.IndexCheckpoint.Snapshot checkpoint;
@@ -154,6 +124,7 @@ public final class Recovery {
         this.regions = regions;
         this.replayed = replayed;
         this.g = store.geometry();
+        this.scanner = new RecordScanner(g);
         this.checkpoint = checkpoint;
         this.checkpointRefused = refused;
         this.oldVoidRanges = voidRanges;
@@ -211,7 +182,7 @@ public final class Recovery {
         report.replayedEntries = replayed.entries.size();
         report.replayMillis = replayed.millis;
         report.recordsRestored = restoreJournaledData();
-        List<Candidate> candidates = new ArrayList<>();
+        List<Primary> candidates = new ArrayList<>();
         Map<Long, Continuation> continuations = new HashMap<>();
         for (Region r : regions) {
             spaces.put(r.id, new RegionSpace(r));
@@ -254,10 +225,10 @@ public final class Recovery {
         List<JournalEntry> keptEntries = keptTransactions == 0 ? List.of()
                 : replayed.entries.subList(0, replayed.transactionEnds.get(keptTransactions - 1));
         // Phase 1, decide (reads only).
-        List<Candidate> dropped = new ArrayList<>();
-        List<Candidate> damaged = new ArrayList<>();
-        List<Candidate> keyed = new ArrayList<>(candidates.size());
-        for (Candidate c : candidates) {
+        List<Primary> dropped = new ArrayList<>();
+        List<Primary> damaged = new ArrayList<>();
+        List<Primary> keyed = new ArrayList<>(candidates.size());
+        for (Primary c : candidates) {
             report.maxSequence = Math.max(report.maxSequence, c.sequence);
             if (c.sequence > committedSeq || inVoidRange(c.sequence)) {
                 dropped.add(c); // no committed transaction holds it
@@ -278,19 +249,19 @@ public final class Recovery {
                 deleteBarrier.merge(new Index.KeyRef(d.key()), d.sequence(), Math::max);
             }
         }
-        List<Candidate> winners = new ArrayList<>(keyed.size());
-        List<Candidate> group = new ArrayList<>(2);
+        List<Primary> winners = new ArrayList<>(keyed.size());
+        List<Primary> group = new ArrayList<>(2);
         for (int i = 0; i < keyed.size(); ) {
             group.clear();
-            Candidate first = keyed.get(i);
+            Primary first = keyed.get(i);
             int j = i;
             while (j < keyed.size() && Arrays.equals(keyed.get(j).key, first.key)) {
                 group.add(keyed.get(j++));
             }
             i = j;
             long barrier = deleteBarrier.isEmpty() ? 0L : deleteBarrier.getOrDefault(new Index.KeyRef(first.key), 0L);
-            Candidate winner = null;
-            for (Candidate c : group) {
+            Primary winner = null;
+            for (Primary c : group) {
                 if (c.sequence < barrier) {
                     break;
                 }
@@ -300,7 +271,7 @@ public final class Recovery {
                 }
                 damaged.add(c);
             }
-            for (Candidate c : group) {
+            for (Primary c : group) {
                 if (c == winner) {
                     winners.add(c);
                 } else {
@@ -308,7 +279,7 @@ public final class Recovery {
                 }
             }
         }
-        for (Candidate c : winners) {
+        for (Primary c : winners) {
             markUsed(c, continuations);
         }
         // Phase 2, check: a region closed clean must agree with its bitmaps. Nothing has been
@@ -328,7 +299,7 @@ public final class Recovery {
             }
         }
         // Phase 3, repair and build: clear everything that lost, fill the index.
-        for (Candidate c : dropped) {
+        for (Primary c : dropped) {
             clearPrimary(c);
             report.recordsDropped++;
         }
@@ -340,7 +311,7 @@ public final class Recovery {
         // Always: clears made by the previous run may still sit in the page cache (a process
         // crash); they must be durable before new writes take sequences above the live ones.
         flushAll();
-        for (Candidate c : winners) {
+        for (Primary c : winners) {
             index(c, report);
         }
         for (Region r : regions) {
@@ -367,16 +338,15 @@ public final class Recovery {
      * those the replayed puts name, with their continuations. Returns why the checkpoint cannot
      * be used, or null.
      */
-    private String visitFromCheckpoint(List<Candidate> out, Map<Long, Continuation> continuations) {
+    private String visitFromCheckpoint(List<Primary> out, Map<Long, Continuation> continuations) {
         java.util.Set<Index.KeyRef> logged = new java.util.HashSet<>();
         for (JournalEntry e : replayed.entries) {
             logged.add(new Index.KeyRef(e instanceof JournalEntry.Put p ? p.key() : ((JournalEntry.Delete) e).key()));
         }
-        Map<Long, Candidate> seen = new HashMap<>(checkpoint.size() * 2 + replayed.entries.size() * 2);
-        byte[] header = new byte[Math.max(RecordHeader.LENGTH, ContinuationHeader.LENGTH)];
+        Map<Long, Primary> seen = new HashMap<>(checkpoint.size() * 2 + replayed.entries.size() * 2);
         for (int i = 0; i < checkpoint.size(); i++) {
             long address = checkpoint.addresses[i];
-            Candidate c = visit(address, header, seen, out, continuations);
+            Primary c = visit(address, seen, out, continuations);
             if (c != null && c.sequence == checkpoint.sequences[i] && Arrays.equals(c.key, checkpoint.keys[i])) {
                 // its data CRC is checked by every read instead; with reads unchecked, here
                 c.trusted = store.options().verifyOnRead();
@@ -388,25 +358,25 @@ public final class Recovery {
         }
         for (JournalEntry e : replayed.entries) {
             if (e instanceof JournalEntry.Put p) {
-                visit(p.address(), header, seen, out, continuations);
+                visit(p.address(), seen, out, continuations);
             }
         }
         return null;
     }
 
     /** Reads the record at {@code address} (once) and its continuations; null when there is none. */
-    private Candidate visit(long address, byte[] header, Map<Long, Candidate> seen, List<Candidate> out,
+    private Primary visit(long address, Map<Long, Primary> seen, List<Primary> out,
             Map<Long, Continuation> continuations) {
         if (seen.containsKey(address)) {
             return seen.get(address);
         }
-        Candidate c = null;
+        Primary c = null;
         Region r = store.regionOrNull(ExtentAddress.regionId(address));
         int b = ExtentAddress.blockIndex(address);
         if (r != null && !r.created && b >= 0 && b < g.blockCount) {
             long base = g.blockOffset(b);
             if (r.memory().getInt(base) == RecordHeader.MAGIC) {
-                c = primary(r, r.memory(), b, base, header);
+                c = scanner.primary(r.memory(), r.id, b);
             }
         }
         seen.put(address, c);
@@ -423,7 +393,7 @@ public final class Recovery {
             }
             long base = g.blockOffset(cb);
             if (cr.memory().getInt(base) == ContinuationHeader.MAGIC) {
-                Continuation k = continuation(cr, cr.memory(), cb, base, header);
+                Continuation k = scanner.continuation(cr.memory(), cr.id, cb);
                 if (k != null) {
                     continuations.put(at, k);
                 }
@@ -432,12 +402,11 @@ public final class Recovery {
         return c;
     }
 
-    private void scan(Region r, List<Candidate> out, Map<Long, Continuation> continuations) {
+    private void scan(Region r, List<Primary> out, Map<Long, Continuation> continuations) {
         if (r.created) {
             return; // formatted by this open: nothing to find, and reading it would fault in every page
         }
         PersistentMemory m = r.memory();
-        byte[] header = new byte[Math.max(RecordHeader.LENGTH, ContinuationHeader.LENGTH)];
         // A region closed clean has trustworthy bitmaps (each CRC-checked here): blocks they
         // mark free hold no live record, so whole free words are skipped unread. A dirty region
         // is read block by block.
@@ -458,14 +427,14 @@ public final class Recovery {
             long base = g.blockOffset(b);
             int magic = m.getInt(base);
             if (magic == RecordHeader.MAGIC) {
-                Candidate c = primary(r, m, b, base, header);
+                Primary c = scanner.primary(m, r.id, b);
                 if (c != null) {
                     out.add(c);
                     b += c.extentBlocks;
                     continue;
                 }
             } else if (magic == ContinuationHeader.MAGIC) {
-                Continuation c = continuation(r, m, b, base, header);
+                Continuation c = scanner.continuation(m, r.id, b);
                 if (c != null) {
                     continuations.put(ExtentAddress.of(r.id, b), c);
                     b += c.extentBlocks;
@@ -485,70 +454,10 @@ public final class Recovery {
         return out;
     }
 
-    private Candidate primary(Region r, PersistentMemory m, int b, long base, byte[] header) {
-        m.read(base, header, 0, RecordHeader.LENGTH);
-        if (Bytes.getInt(header, RecordHeader.HEADER_CRC_OFFSET) != RecordHeader.headerCrc(header, r.id, b, scratchCrc)) {
-            return null;
-        }
-        Candidate c = new Candidate();
-        c.regionId = r.id;
-        c.block = b;
-        c.flags = Bytes.getShort(header, RecordHeader.FLAGS_OFFSET);
-        c.keyLength = Bytes.getInt(header, RecordHeader.KEY_LENGTH_OFFSET);
-        c.extentBlocks = Bytes.getInt(header, RecordHeader.EXTENT_BLOCKS_OFFSET);
-        c.valueLength = Bytes.getLong(header, RecordHeader.VALUE_LENGTH_OFFSET);
-        c.sequence = Bytes.getLong(header, RecordHeader.SEQUENCE_OFFSET);
-        c.dataCrc = Bytes.getInt(header, RecordHeader.DATA_CRC_OFFSET);
-        c.chunkCount = Bytes.getInt(header, RecordHeader.CHUNK_COUNT_OFFSET);
-        if ((c.flags & ~RecordHeader.KNOWN_FLAGS) != 0 || c.keyLength < 1 || c.keyLength > Limits.MAX_KEY_BYTES
-                || c.valueLength < 0 || c.valueLength > Limits.MAX_VALUE_BYTES) {
-            return null;
-        }
-        RecordPlan plan = RecordPlan.of(c.keyLength, c.valueLength);
-        if (plan.chunkCount != c.chunkCount || g.blocksFor(plan.primaryBytes) != c.extentBlocks
-                || (long) b + c.extentBlocks > g.blockCount) {
-            return null;
-        }
-        c.key = new byte[c.keyLength];
-        m.read(base + RecordHeader.keyOffset(), c.key, 0, c.keyLength);
-        c.chunkAddresses = new long[c.chunkCount];
-        c.chunkBlocks = new int[c.chunkCount];
-        long table = base + RecordHeader.chunkTableOffset(c.keyLength);
-        for (int i = 0; i < c.chunkCount; i++) {
-            long at = table + (long) i * ChunkTable.ENTRY_BYTES;
-            c.chunkAddresses[i] = ExtentAddress.of(m.getInt(at + ChunkTable.REGION_ID_OFFSET),
-                    m.getInt(at + ChunkTable.FIRST_BLOCK_OFFSET));
-            c.chunkBlocks[i] = m.getInt(at + ChunkTable.BLOCK_COUNT_OFFSET);
-        }
-        return c;
-    }
-
-    private Continuation continuation(Region r, PersistentMemory m, int b, long base, byte[] header) {
-        m.read(base, header, 0, ContinuationHeader.LENGTH);
-        if (Bytes.getInt(header, ContinuationHeader.HEADER_CRC_OFFSET) != ContinuationHeader.headerCrc(header, r.id, b)) {
-            return null;
-        }
-        Continuation c = new Continuation();
-        c.regionId = r.id;
-        c.block = b;
-        c.extentBlocks = Bytes.getInt(header, ContinuationHeader.EXTENT_BLOCKS_OFFSET);
-        c.chunkIndex = Bytes.getInt(header, ContinuationHeader.CHUNK_INDEX_OFFSET);
-        c.owner = ExtentAddress.of(Bytes.getInt(header, ContinuationHeader.OWNER_REGION_OFFSET),
-                Bytes.getInt(header, ContinuationHeader.OWNER_BLOCK_OFFSET));
-        c.sequence = Bytes.getLong(header, ContinuationHeader.SEQUENCE_OFFSET);
-        if (c.extentBlocks < 1 || (long) b + c.extentBlocks > g.blockCount) {
-            return null;
-        }
-        return c;
-    }
-
     /** Checks the chunk table against the continuations found. */
-    private boolean chunksLinked(Candidate c, Map<Long, Continuation> continuations) {
-        RecordPlan plan = RecordPlan.of(c.keyLength, c.valueLength);
+    private boolean chunksLinked(Primary c, Map<Long, Continuation> continuations) {
         for (int i = 0; i < c.chunkCount; i++) {
-            Continuation k = continuations.get(c.chunkAddresses[i]);
-            if (k == null || k.owner != c.address() || k.sequence != c.sequence || k.chunkIndex != i
-                    || k.extentBlocks != c.chunkBlocks[i] || k.extentBlocks != g.blocksFor(plan.chunkBytes(i))) {
+            if (!scanner.chainMatches(c, i, continuations.get(c.chunkAddresses[i]))) {
                 return false;
             }
         }
@@ -556,26 +465,11 @@ public final class Recovery {
     }
 
     /** Checks the chunk table against the continuations found and the data CRC over everything. */
-    private boolean verifyData(Candidate c, Map<Long, Continuation> continuations) {
-        if (!chunksLinked(c, continuations)) {
-            return false;
-        }
-        RecordPlan plan = RecordPlan.of(c.keyLength, c.valueLength);
-        PersistentMemory m = store.region(c.regionId).memory();
-        long base = g.blockOffset(c.block);
-        CRC32C crc = new CRC32C();
-        crc.update(c.key, 0, c.keyLength);
-        m.updateCrc(crc, base + RecordHeader.valueOffset(c.keyLength, c.chunkCount), plan.primaryValueBytes);
-        for (int i = 0; i < c.chunkCount; i++) {
-            int region = ExtentAddress.regionId(c.chunkAddresses[i]);
-            int block = ExtentAddress.blockIndex(c.chunkAddresses[i]);
-            store.region(region).memory().updateCrc(crc, g.blockOffset(block) + ContinuationHeader.LENGTH,
-                    plan.chunkPayload(i));
-        }
-        return (int) crc.getValue() == c.dataCrc;
+    private boolean verifyData(Primary c, Map<Long, Continuation> continuations) {
+        return chunksLinked(c, continuations) && scanner.dataCrc(c, id -> store.region(id).memory()) == c.dataCrc;
     }
 
-    private void markUsed(Candidate c, Map<Long, Continuation> continuations) {
+    private void markUsed(Primary c, Map<Long, Continuation> continuations) {
         spaces.get(c.regionId).markUsed(c.block, c.extentBlocks);
         for (int i = 0; i < c.chunkCount; i++) {
             Continuation k = continuations.get(c.chunkAddresses[i]);
@@ -584,7 +478,7 @@ public final class Recovery {
         }
     }
 
-    private void index(Candidate c, Report report) {
+    private void index(Primary c, Report report) {
         entries.add(new IndexEntry(c.key, c.address(), c.sequence));
         report.recordsKept++;
         report.liveBytes += c.keyLength + c.valueLength;
@@ -641,12 +535,12 @@ public final class Recovery {
      * unlinked it), or when a later entry allocated its blocks again (it was freed). Only a put
      * that is the last entry of its key in the log is looked for.
      */
-    private int transactionsWhoseRecordsArrived(List<Candidate> candidates, Map<Long, Continuation> continuations) {
+    private int transactionsWhoseRecordsArrived(List<Primary> candidates, Map<Long, Continuation> continuations) {
         if (replayed.transactions == 0) {
             return 0; // a clean close left an empty log: no map of every record to build
         }
-        Map<Long, Candidate> byAddress = new HashMap<>(candidates.size() * 2);
-        for (Candidate c : candidates) {
+        Map<Long, Primary> byAddress = new HashMap<>(candidates.size() * 2);
+        for (Primary c : candidates) {
             byAddress.put(c.address(), c);
         }
         List<JournalEntry> entries = replayed.entries;
@@ -671,8 +565,8 @@ public final class Recovery {
         return replayed.transactionEnds.size();
     }
 
-    private boolean arrived(JournalEntry.Put p, Map<Long, Candidate> byAddress, Map<Long, Continuation> continuations) {
-        Candidate c = byAddress.get(p.address());
+    private boolean arrived(JournalEntry.Put p, Map<Long, Primary> byAddress, Map<Long, Continuation> continuations) {
+        Primary c = byAddress.get(p.address());
         if (c != null && c.sequence == p.sequence()) {
             return verifyData(c, continuations);
         }
@@ -696,7 +590,7 @@ public final class Recovery {
         return any;
     }
 
-    private void clearPrimary(Candidate c) {
+    private void clearPrimary(Primary c) {
         store.region(c.regionId).memory().putIntRelease(g.blockOffset(c.block), 0);
     }
 
@@ -706,7 +600,7 @@ public final class Recovery {
         }
     }
 
-    private void checkBitmaps(Region r, RegionSpace s, List<Candidate> damaged) {
+    private void checkBitmaps(Region r, RegionSpace s, List<Primary> damaged) {
         long[] rebuilt = s.usedBitmap();
         int words = Geometry.BITMAP_BYTES_PER_GROUP / 8;
         long[] onDisk = new long[words];
@@ -719,7 +613,7 @@ public final class Recovery {
                 differ += Long.bitCount(expect ^ onDisk[w]);
             }
             if (differ != 0) {
-                for (Candidate c : damaged) {
+                for (Primary c : damaged) {
                     if (c.regionId == r.id) {
                         throw new DaxKVException.ChecksumMismatch(r.file + ": record for key " + Limits.describeKey(c.key)
                                 + " at block " + c.block + " fails its data checksum (the region was closed clean;"

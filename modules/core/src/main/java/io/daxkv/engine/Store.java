@@ -84,6 +84,8 @@ public final class Store implements AutoCloseable {
     private final Options options;
     private final Geometry geometry;
     private final StoreDirectory files;
+    /** False when the directory was claimed by the caller ({@link #open(StoreClaim, Options)}). */
+    private final boolean releaseClaimOnClose;
     private volatile Region[] regionsById;
     private final Allocator allocator;
     private final Zeroer zeroer;
@@ -104,8 +106,10 @@ public final class Store implements AutoCloseable {
     private volatile Throwable failure;
     private volatile Throwable backgroundError;
 
-    private Store(StoreDirectory files, Options options, List<Region> regions, StoreDirectory.JournalFile journalFile) {
+    private Store(StoreDirectory files, boolean releaseClaimOnClose, Options options, List<Region> regions,
+                  StoreDirectory.JournalFile journalFile) {
         this.files = files;
+        this.releaseClaimOnClose = releaseClaimOnClose;
         this.journalFile = journalFile;
         this.journal = journalFile.journal;
         this.dir = files.dir;
@@ -186,10 +190,27 @@ public final class Store implements AutoCloseable {
                     + java.nio.ByteOrder.nativeOrder());
         }
         StoreDirectory files = null;
+        try {
+            files = StoreDirectory.claim(absolute, options.createIfMissing());
+        } catch (IOException e) {
+            throw new DaxKVException.StorageIO(absolute + ": " + e.getMessage(), e);
+        }
+        return open(files, options, true);
+    }
+
+    /**
+     * Opens the existing store {@code claim} holds, as {@link #open(Path, Options)} does (replay,
+     * recovery, the same writes); {@link #close()} leaves the claim held, for its owner to release.
+     */
+    public static Store open(StoreClaim claim, Options options) {
+        return open(claim.files, options, false);
+    }
+
+    private static Store open(StoreDirectory files, Options options, boolean releaseOnClose) {
+        Path absolute = files.dir;
         StoreDirectory.JournalFile journal = null;
         List<Region> regions = new ArrayList<>();
         try {
-            files = StoreDirectory.claim(absolute, options.createIfMissing());
             Manifest manifest = files.loadManifest(options);
             journal = files.openJournal(options.journalSizeBytes());
             Geometry g = Geometry.of(manifest.regionSizeBytes, manifest.blockSizeBytes);
@@ -199,15 +220,15 @@ public final class Store implements AutoCloseable {
             if (regions.isEmpty()) {
                 regions.add(files.addRegion(g));
             }
-            return new Store(files, options, regions, journal);
+            return new Store(files, releaseOnClose, options, regions, journal);
         } catch (IOException e) {
-            closeQuietly(regions, journal, files);
+            closeQuietly(regions, journal, files, releaseOnClose);
             throw new DaxKVException.StorageIO(absolute + ": " + e.getMessage(), e);
         } catch (java.io.UncheckedIOException e) {
-            closeQuietly(regions, journal, files);
+            closeQuietly(regions, journal, files, releaseOnClose);
             throw new DaxKVException.StorageIO(absolute + ": " + e.getMessage(), e);
         } catch (RuntimeException e) {
-            closeQuietly(regions, journal, files);
+            closeQuietly(regions, journal, files, releaseOnClose);
             throw e;
         }
     }
@@ -790,7 +811,9 @@ public final class Store implements AutoCloseable {
             error = error == null ? new DaxKVException.StorageIO(dir + ": " + e.getMessage(), e) : error;
         }
         try {
-            files.release();
+            if (releaseClaimOnClose) {
+                files.release();
+            }
         } catch (IOException e) {
             error = error == null ? new DaxKVException.StorageIO(dir + ": " + e.getMessage(), e) : error;
         }
@@ -803,7 +826,8 @@ public final class Store implements AutoCloseable {
         return closed;
     }
 
-    private static void closeQuietly(List<Region> regions, StoreDirectory.JournalFile journal, StoreDirectory files) {
+    private static void closeQuietly(List<Region> regions, StoreDirectory.JournalFile journal, StoreDirectory files,
+                                     boolean releaseClaim) {
         if (journal != null) {
             try {
                 journal.journal.close();
@@ -819,7 +843,7 @@ public final class Store implements AutoCloseable {
                 // the open already failed; report that failure, not this one
             }
         }
-        if (files != null) {
+        if (files != null && releaseClaim) {
             files.releaseQuietly();
         }
     }

@@ -153,22 +153,29 @@ public final class Region implements AutoCloseable {
      * flushes the metadata area. Called on a clean close, with no writer running.
      */
     public void writeBitmaps(long[] used) {
-        Geometry g = geometry;
-        int words = Geometry.BITMAP_BYTES_PER_GROUP / 8;
-        for (int group = 0; group < g.groupCount; group++) {
-            long at = g.bitmapOffset(group);
-            int usedCount = 0;
-            for (int w = 0; w < words; w++) {
-                int word = group * words + w;
-                long bits = word < used.length ? used[word] : 0;
-                usedCount += Long.bitCount(bits);
-                memory.putLong(at + 8L * w, bits);
-            }
-            CRC32C crc = new CRC32C();
-            memory.updateCrc(crc, at, Geometry.BITMAP_BYTES_PER_GROUP);
-            GroupDescriptor.write(memory, g, id, group, 0, g.groupBlockCount(group) - usedCount, (int) crc.getValue());
+        for (int group = 0; group < geometry.groupCount; group++) {
+            writeBitmap(memory, geometry, id, group, used);
         }
-        memory.flush(0, g.dataOffset);
+        memory.flush(0, geometry.dataOffset);
+    }
+
+    /**
+     * Writes group {@code group}'s bitmap from {@code used} (one bit per block of the whole
+     * region) and its descriptor (initialised, free count and bitmap CRC to match). Not flushed.
+     */
+    public static void writeBitmap(PersistentMemory memory, Geometry g, int regionId, int group, long[] used) {
+        int words = Geometry.BITMAP_BYTES_PER_GROUP / 8;
+        long at = g.bitmapOffset(group);
+        int usedCount = 0;
+        for (int w = 0; w < words; w++) {
+            int word = group * words + w;
+            long bits = word < used.length ? used[word] : 0;
+            usedCount += Long.bitCount(bits);
+            memory.putLong(at + 8L * w, bits);
+        }
+        CRC32C crc = new CRC32C();
+        memory.updateCrc(crc, at, Geometry.BITMAP_BYTES_PER_GROUP);
+        GroupDescriptor.write(memory, g, regionId, group, 0, g.groupBlockCount(group) - usedCount, (int) crc.getValue());
     }
 
     /** Records a mount (state dirty, mount count + 1), flushed. */
