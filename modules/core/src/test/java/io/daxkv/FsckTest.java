@@ -310,15 +310,17 @@ class FsckTest {
         byte[][] keys = new byte[n][];
         long[] addresses = new long[n];
         long[] sequences = new long[n];
+        long[] valueLengths = new long[n];
         for (int i = 0, j = 0; i < s.size(); i++) {
             if (i != drop) {
                 keys[j] = s.keys[i];
                 addresses[j] = s.addresses[i];
+                valueLengths[j] = s.valueLengths[i];
                 sequences[j++] = s.sequences[i];
             }
         }
         io.daxkv.index.IndexCheckpoint.write(store, uuid, new io.daxkv.index.IndexCheckpoint.Snapshot(txn, s.maxSeq, keys,
-                addresses, sequences));
+                addresses, sequences, valueLengths));
         Finding f = only(checkRepairRecheck(FsckReport.Result.FIXED, data), Finding.Kind.INDEX);
         assertTrue(f.what().contains("lacks key \"key-3\""), f::toString);
     }

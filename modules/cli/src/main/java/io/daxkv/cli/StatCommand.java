@@ -53,6 +53,7 @@ final class StatCommand extends BaseCommand {
         out.println("replayedEntries: " + s.replayedEntries());
         out.println("recordsRestoredAtOpen: " + s.recordsRestoredAtOpen());
         out.println("replayMillis: " + s.replayMillis());
+        out.println("openedFromIndexCheckpoint: " + s.openedFromIndexCheckpoint());
         out.println("journalCommits: " + s.journalCommits());
         out.println("journalCheckpoints: " + s.journalCheckpoints());
         out.println("freeExtents: " + freeExtents(s.freeExtentHistogram()));

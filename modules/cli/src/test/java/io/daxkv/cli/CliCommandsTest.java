@@ -56,8 +56,9 @@ class CliCommandsTest {
                 "blockSizeBytes", "blocksTotal", "blocksUsed", "blocksFree", "preZeroedBlocks", "faults", "conversions",
                 "bytesZeroedOnFault", "preZeroedHits", "blocksZeroedByZeroer", "mappingMode", "recoveryMillis",
                 "recordsDroppedAtOpen", "regionsOpenedDirty", "journalCapacityBytes", "journalUsedBytes",
-                "replayedTransactions", "replayedEntries", "recordsRestoredAtOpen", "replayMillis", "journalCommits",
-                "journalCheckpoints", "freeExtents"), List.copyOf(s.keySet()));
+                "replayedTransactions", "replayedEntries", "recordsRestoredAtOpen", "replayMillis",
+                "openedFromIndexCheckpoint", "journalCommits", "journalCheckpoints", "freeExtents"), List.copyOf(s.keySet()));
+        assertEquals("true", s.get("openedFromIndexCheckpoint"), "format's close wrote an index checkpoint");
         assertTrue(s.get("freeExtents").matches("(\\d+(-\\d+)?:\\d+ ?)+"), "free extents by size class: " + s.get("freeExtents"));
         assertEquals("0", s.get("replayedTransactions"), "a clean close leaves an empty journal");
         assertEquals(String.valueOf(256 << 20), s.get("journalCapacityBytes"));

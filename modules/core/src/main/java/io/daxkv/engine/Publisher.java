@@ -196,7 +196,7 @@ final class Publisher {
                 store.geometry().blockOffset(primary.firstBlock), dataBytes);
         long address = w.address();
         if (e == null) {
-            IndexEntry fresh = new IndexEntry(p.key, address, seq);
+            IndexEntry fresh = new IndexEntry(p.key, address, seq, p.valueLength);
             synchronized (fresh) {
                 index.insert(fresh);
             }
@@ -207,6 +207,7 @@ final class Publisher {
             old = e.address;
             e.address = address;
             e.sequence = seq;
+            e.valueLength = p.valueLength;
         }
         reclaimer.supersede(old, journal.runningTxnId());
         return old;

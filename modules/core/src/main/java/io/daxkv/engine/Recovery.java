@@ -8,6 +8,7 @@ import io.daxkv.extent.Bytes;
 import io.daxkv.extent.ContinuationHeader;
 import io.daxkv.extent.ExtentAddress;
 import io.daxkv.extent.RecordHeader;
+import io.daxkv.extent.RecordPlan;
 import io.daxkv.index.Index;
 import io.daxkv.index.IndexEntry;
 import io.daxkv.journal.Journal;
@@ -38,9 +39,9 @@ import java.util.zip.CRC32C;
  *       skips its extent. Anything else is free space. <b>Or, with an index checkpoint</b> (the
  *       one the journal names, see {@link io.daxkv.index.IndexCheckpoint}), visit only the
  *       records it lists and those the replayed puts name: nothing else can be live. A listed
- *       record found as listed is trusted without reading its data (it was home and durable
- *       before the checkpoint was written, and every read checks its CRC; with reads unchecked,
- *       open checks it); one not found as listed whose key the log does not
+ *       record whose key the log does not touch is taken as listed, its record not even read
+ *       (it was home and durable before the checkpoint was written, and every read checks its
+ *       CRC; with reads unchecked, or a value in several extents, it is read and checked); one not found as listed whose key the log does not
  *       touch means the checkpoint and the regions disagree, and recovery scans instead.</li>
  *   <li><b>Cut</b> the replay before the first transaction with a put (its key's last entry in
  *       the log) whose record did not arrive in its region: such a transaction never committed
@@ -282,6 +283,9 @@ public final class Recovery {
         for (Primary c : winners) {
             markUsed(c, continuations);
         }
+        if (report.fromCheckpoint) {
+            markUsedDirect();
+        }
         // Phase 2, check: a region closed clean must agree with its bitmaps. Nothing has been
         // written yet, so a failure here leaves the store as it was for every later open.
         for (Region r : regions) {
@@ -311,8 +315,12 @@ public final class Recovery {
         // Always: clears made by the previous run may still sit in the page cache (a process
         // crash); they must be durable before new writes take sequences above the live ones.
         flushAll();
-        for (Primary c : winners) {
-            index(c, report);
+        if (report.fromCheckpoint) {
+            indexMerged(winners, report);
+        } else {
+            for (Primary c : winners) {
+                index(c, report);
+            }
         }
         for (Region r : regions) {
             spaces.get(r.id).rebuildFreeSets();
@@ -343,14 +351,23 @@ public final class Recovery {
         for (JournalEntry e : replayed.entries) {
             logged.add(new Index.KeyRef(e instanceof JournalEntry.Put p ? p.key() : ((JournalEntry.Delete) e).key()));
         }
-        Map<Long, Primary> seen = new HashMap<>(checkpoint.size() * 2 + replayed.entries.size() * 2);
+        boolean trust = store.options().verifyOnRead();
+        direct = new java.util.BitSet(checkpoint.size());
+        Map<Long, Primary> seen = new HashMap<>();
         for (int i = 0; i < checkpoint.size(); i++) {
             long address = checkpoint.addresses[i];
+            boolean touched = !logged.isEmpty() && logged.contains(new Index.KeyRef(checkpoint.keys[i]));
+            RecordPlan plan = RecordPlan.of(checkpoint.keys[i].length, checkpoint.valueLengths[i]);
+            if (trust && !touched && plan.chunkCount == 0) {
+                // untouched since the checkpoint, home and durable before it was written, and
+                // checked by every read: taken as listed, its record not even read
+                direct.set(i);
+                continue;
+            }
             Primary c = visit(address, seen, out, continuations);
             if (c != null && c.sequence == checkpoint.sequences[i] && Arrays.equals(c.key, checkpoint.keys[i])) {
-                // its data CRC is checked by every read instead; with reads unchecked, here
-                c.trusted = store.options().verifyOnRead();
-            } else if (!logged.contains(new Index.KeyRef(checkpoint.keys[i]))) {
+                c.trusted = trust; // its data CRC is checked by every read instead; with reads unchecked, here
+            } else if (!touched) {
                 return "it lists key " + Limits.describeKey(checkpoint.keys[i]) + " at " + ExtentAddress.toString(address)
                         + " (sequence " + checkpoint.sequences[i] + "), where no such record is and the journal has no"
                         + " later write of the key";
@@ -362,6 +379,48 @@ public final class Recovery {
             }
         }
         return null;
+    }
+
+    /** Checkpoint entries taken as listed (see {@link #visitFromCheckpoint}). */
+    private java.util.BitSet direct;
+
+    /** Marks the blocks of the entries taken as listed; overlapping blocks mean the checkpoint is wrong. */
+    private void markUsedDirect() {
+        for (int i = direct.nextSetBit(0); i >= 0; i = direct.nextSetBit(i + 1)) {
+            long address = checkpoint.addresses[i];
+            RegionSpace space = spaces.get(ExtentAddress.regionId(address));
+            int block = ExtentAddress.blockIndex(address);
+            int blocks = g.blocksFor(RecordPlan.of(checkpoint.keys[i].length, checkpoint.valueLengths[i]).primaryBytes);
+            Region r = store.regionOrNull(ExtentAddress.regionId(address));
+            if (space == null || r == null || r.created || block < 0 || (long) block + blocks > g.blockCount) {
+                throw new CheckpointMismatch("it lists key " + Limits.describeKey(checkpoint.keys[i]) + " at "
+                        + ExtentAddress.toString(address) + ", outside the store");
+            }
+            for (int b = block; b < block + blocks; b++) {
+                if (space.isUsed(b)) {
+                    throw new CheckpointMismatch("it lists key " + Limits.describeKey(checkpoint.keys[i]) + " at "
+                            + ExtentAddress.toString(address) + ", whose blocks another live record holds");
+                }
+            }
+            space.markUsed(block, blocks);
+        }
+    }
+
+    /** Fills the index from the entries taken as listed and the winners, merged in key order. */
+    private void indexMerged(List<Primary> winners, Report report) {
+        int w = 0;
+        for (int i = direct.nextSetBit(0); i >= 0; i = direct.nextSetBit(i + 1)) {
+            byte[] key = checkpoint.keys[i];
+            while (w < winners.size() && Arrays.compareUnsigned(winners.get(w).key, key) < 0) {
+                index(winners.get(w++), report);
+            }
+            entries.add(new IndexEntry(key, checkpoint.addresses[i], checkpoint.sequences[i], checkpoint.valueLengths[i]));
+            report.recordsKept++;
+            report.liveBytes += key.length + checkpoint.valueLengths[i];
+        }
+        while (w < winners.size()) {
+            index(winners.get(w++), report);
+        }
     }
 
     /** Reads the record at {@code address} (once) and its continuations; null when there is none. */
@@ -479,7 +538,7 @@ public final class Recovery {
     }
 
     private void index(Primary c, Report report) {
-        entries.add(new IndexEntry(c.key, c.address(), c.sequence));
+        entries.add(new IndexEntry(c.key, c.address(), c.sequence, c.valueLength));
         report.recordsKept++;
         report.liveBytes += c.keyLength + c.valueLength;
     }

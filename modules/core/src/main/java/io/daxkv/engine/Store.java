@@ -551,6 +551,16 @@ public final class Store implements AutoCloseable {
         }
     }
 
+    /** See {@link io.daxkv.DaxKV#checkpoint()}. */
+    public void checkpoint() {
+        int slot = enterWrite();
+        try {
+            journal.checkpointNow();
+        } finally {
+            exit(slot);
+        }
+    }
+
     private void flushAll() {
         for (Region r : regionsById) {
             if (r != null) {

@@ -502,14 +502,16 @@ final class StoreCheck {
         byte[][] keys = new byte[sorted.size()][];
         long[] addresses = new long[sorted.size()];
         long[] sequences = new long[sorted.size()];
+        long[] valueLengths = new long[sorted.size()];
         long max = maxSeq;
         for (int i = 0; i < sorted.size(); i++) {
             keys[i] = sorted.get(i).key;
             addresses[i] = sorted.get(i).address();
             sequences[i] = sorted.get(i).sequence;
+            valueLengths[i] = sorted.get(i).valueLength;
             max = Math.max(max, sequences[i]);
         }
-        return new IndexCheckpoint.Snapshot(txnId, max, keys, addresses, sequences);
+        return new IndexCheckpoint.Snapshot(txnId, max, keys, addresses, sequences, valueLengths);
     }
 
     /** The checkpoint read, or null; set by {@link #checkIndex}. */
@@ -518,7 +520,7 @@ final class StoreCheck {
 
     /**
      * With an empty journal (after the replay), the index checkpoint the journal names must list
-     * exactly the live records: same keys, addresses and sequences.
+     * exactly the live records: same keys, addresses, sequences and value lengths.
      */
     private void checkIndex(Manifest manifest) {
         if (indexTxnId == 0 || journalTransactions != 0 || !structureIntact()) {
@@ -555,10 +557,12 @@ final class StoreCheck {
                         + ExtentAddress.toString(want.addresses[j]);
                 j++;
             } else {
-                if (index.addresses[i] != want.addresses[j] || index.sequences[i] != want.sequences[j]) {
+                if (index.addresses[i] != want.addresses[j] || index.sequences[i] != want.sequences[j]
+                        || index.valueLengths[i] != want.valueLengths[j]) {
                     what = "lists key " + Limits.describeKey(index.keys[i]) + " at " + ExtentAddress.toString(index.addresses[i])
-                            + " (sequence " + index.sequences[i] + "), its live record is at "
-                            + ExtentAddress.toString(want.addresses[j]) + " (sequence " + want.sequences[j] + ")";
+                            + " (sequence " + index.sequences[i] + ", " + index.valueLengths[i] + " B), its live record is at "
+                            + ExtentAddress.toString(want.addresses[j]) + " (sequence " + want.sequences[j] + ", "
+                            + want.valueLengths[j] + " B)";
                 }
                 i++;
                 j++;

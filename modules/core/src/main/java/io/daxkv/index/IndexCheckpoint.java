@@ -39,8 +39,9 @@ import java.util.zip.CRC32C;
  *  entryCount entries, in unsigned key order
  *    0  8  address      the record's primary extent (an ExtentAddress)
  *    8  8  sequence
- *   16  4  keyLength    1 .. 65536
- *   20  .  key
+ *   16  8  valueLength  (with the key's length, it gives the record's extents)
+ *   24  4  keyLength    1 .. 65536
+ *   28  .  key
  *  trailer, 8 bytes
  *    0  4  magic        0x454B5844: "DXKE"
  *    4  4  crc32c       CRC32C of every byte before the trailer
@@ -80,11 +81,14 @@ public final class IndexCheckpoint {
 
     public static final int ENTRY_ADDRESS_OFFSET = 0;
     public static final int ENTRY_SEQUENCE_OFFSET = ENTRY_ADDRESS_OFFSET + 8;
-    public static final int ENTRY_KEY_LENGTH_OFFSET = ENTRY_SEQUENCE_OFFSET + 8;
+    public static final int ENTRY_VALUE_LENGTH_OFFSET = ENTRY_SEQUENCE_OFFSET + 8;
+    public static final int ENTRY_KEY_LENGTH_OFFSET = ENTRY_VALUE_LENGTH_OFFSET + 8;
     public static final int ENTRY_FIXED_BYTES = ENTRY_KEY_LENGTH_OFFSET + 4;
     public static final int TRAILER_BYTES = 8;
     /** Longest key an entry may carry (the store's limit). */
     public static final int MAX_KEY_BYTES = 64 << 10;
+    /** Longest value an entry may carry (the store's limit). */
+    public static final long MAX_VALUE_BYTES = io.daxkv.engine.Limits.MAX_VALUE_BYTES;
 
     /** The index at one transaction: parallel arrays in key order. */
     public static final class Snapshot {
@@ -93,13 +97,15 @@ public final class IndexCheckpoint {
         public final byte[][] keys;
         public final long[] addresses;
         public final long[] sequences;
+        public final long[] valueLengths;
 
-        public Snapshot(long txnId, long maxSeq, byte[][] keys, long[] addresses, long[] sequences) {
+        public Snapshot(long txnId, long maxSeq, byte[][] keys, long[] addresses, long[] sequences, long[] valueLengths) {
             this.txnId = txnId;
             this.maxSeq = maxSeq;
             this.keys = keys;
             this.addresses = addresses;
             this.sequences = sequences;
+            this.valueLengths = valueLengths;
         }
 
         public int size() {
@@ -119,6 +125,7 @@ public final class IndexCheckpoint {
         byte[][] keys = new byte[n][];
         long[] addresses = new long[n];
         long[] sequences = new long[n];
+        long[] valueLengths = new long[n];
         int i = 0;
         for (IndexEntry e : index.all()) {
             if (i == n) {
@@ -127,12 +134,13 @@ public final class IndexCheckpoint {
             keys[i] = e.key;
             addresses[i] = e.address;
             sequences[i] = e.sequence;
+            valueLengths[i] = e.valueLength;
             i++;
         }
         if (i != n) {
             throw new IllegalStateException("the index changed while it was copied (" + i + " of " + n + ")");
         }
-        return new Snapshot(txnId, maxSeq, keys, addresses, sequences);
+        return new Snapshot(txnId, maxSeq, keys, addresses, sequences, valueLengths);
     }
 
     /** The file of the checkpoint at transaction {@code txnId}. */
@@ -171,6 +179,7 @@ public final class IndexCheckpoint {
             for (int i = 0; i < s.size(); i++) {
                 Bytes.putLong(fixed, ENTRY_ADDRESS_OFFSET, s.addresses[i]);
                 Bytes.putLong(fixed, ENTRY_SEQUENCE_OFFSET, s.sequences[i]);
+                Bytes.putLong(fixed, ENTRY_VALUE_LENGTH_OFFSET, s.valueLengths[i]);
                 Bytes.putInt(fixed, ENTRY_KEY_LENGTH_OFFSET, s.keys[i].length);
                 crc.update(fixed, 0, ENTRY_FIXED_BYTES);
                 crc.update(s.keys[i], 0, s.keys[i].length);
@@ -247,11 +256,16 @@ public final class IndexCheckpoint {
             byte[][] keys = new byte[n][];
             long[] addresses = new long[n];
             long[] sequences = new long[n];
+            long[] valueLengths = new long[n];
             byte[] fixed = new byte[ENTRY_FIXED_BYTES];
             for (int i = 0; i < n; i++) {
                 readFully(in, fixed, file);
                 addresses[i] = Bytes.getLong(fixed, ENTRY_ADDRESS_OFFSET);
                 sequences[i] = Bytes.getLong(fixed, ENTRY_SEQUENCE_OFFSET);
+                valueLengths[i] = Bytes.getLong(fixed, ENTRY_VALUE_LENGTH_OFFSET);
+                if (valueLengths[i] < 0 || valueLengths[i] > MAX_VALUE_BYTES) {
+                    throw corrupt(file, "entry " + i + " has a value of " + valueLengths[i] + " bytes");
+                }
                 int keyLength = Bytes.getInt(fixed, ENTRY_KEY_LENGTH_OFFSET);
                 if (keyLength < 1 || keyLength > MAX_KEY_BYTES) {
                     throw corrupt(file, "entry " + i + " has a key of " + keyLength + " bytes");
@@ -273,7 +287,7 @@ public final class IndexCheckpoint {
             if (Bytes.getLong(header, TXN_ID_OFFSET) != txnId) {
                 throw corrupt(file, "says transaction " + Bytes.getLong(header, TXN_ID_OFFSET) + ", its name " + txnId);
             }
-            return new Snapshot(txnId, Bytes.getLong(header, MAX_SEQ_OFFSET), keys, addresses, sequences);
+            return new Snapshot(txnId, Bytes.getLong(header, MAX_SEQ_OFFSET), keys, addresses, sequences, valueLengths);
         }
     }
 

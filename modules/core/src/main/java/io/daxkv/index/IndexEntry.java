@@ -17,14 +17,17 @@ public final class IndexEntry {
     public volatile long address;
     /** Sequence of the current record; guarded by this. */
     public long sequence;
+    /** Value length of the current record (its extents follow from it); guarded by this. */
+    public long valueLength;
     /** Set (under the monitor) when the key is deleted; the entry is then unlinked from the index. */
     public volatile boolean removed;
 
-    public IndexEntry(byte[] key, long address, long sequence) {
+    public IndexEntry(byte[] key, long address, long sequence, long valueLength) {
         this.key = key;
         this.hash = java.util.Arrays.hashCode(key);
         this.address = address;
         this.sequence = sequence;
+        this.valueLength = valueLength;
     }
 
     @Override

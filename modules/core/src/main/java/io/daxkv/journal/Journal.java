@@ -111,6 +111,7 @@ public final class Journal implements AutoCloseable {
     private final ThreadLocal<TxnBuilder> builders = ThreadLocal.withInitial(TxnBuilder::new);
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition roomMade = lock.newCondition();
+    private final Condition checkpointFinished = lock.newCondition();
 
     // guarded by lock
     private long generation;
@@ -123,8 +124,11 @@ public final class Journal implements AutoCloseable {
     private Group open = new Group();
     private Group committing;
     private boolean checkpointWanted;
-    /** A checkpoint is due even with nothing committed: the index checkpoint is missing or stale. */
+    /** A checkpoint is due even with nothing committed: the index checkpoint is missing or stale, or one was asked for. */
     private boolean indexWanted;
+    /** Checkpoints begun and finished (under the lock): {@link #checkpointNow} waits for one begun after it asked. */
+    private long checkpointsBegun;
+    private long checkpointsFinished;
     /** The transaction of the index checkpoint the log builds on (0: none); see JournalLayout. */
     private long indexTxnId;
     /** Void sequence ranges (pairs first, last) the superblock carries; see JournalLayout. */
@@ -493,6 +497,32 @@ public final class Journal implements AutoCloseable {
         awaitDurable(id);
     }
 
+    /**
+     * Runs a checkpoint that begins after this call and waits for it: everything appended so far
+     * is committed and home, the index checkpoint is written, and the log is empty up to here.
+     *
+     * @throws DaxKVException.ReadOnly when the journal has failed
+     */
+    public void checkpointNow() {
+        lock.lock();
+        try {
+            long target = checkpointsBegun + 1;
+            indexWanted = true;
+            LockSupport.unpark(checkpointer);
+            while (checkpointsFinished < target) {
+                if (failure != null) {
+                    throw readOnly();
+                }
+                if (closing) {
+                    throw new DaxKVException.Closed(name + ": closed while a checkpoint was awaited");
+                }
+                checkpointFinished.awaitUninterruptibly();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Asks for a commit soon without waiting or locking (a writer whose frees are piling up). */
     public void requestCommit() {
         if (!commitRequested) {
@@ -659,6 +689,7 @@ public final class Journal implements AutoCloseable {
      * the last transaction appended.
      */
     private Checkpoint beginCheckpointLocked() {
+        checkpointsBegun++;
         Checkpoint cp = new Checkpoint();
         cp.capture = uncaptured() ? captureLocked() : null;
         cp.head = headOffset;
@@ -695,6 +726,13 @@ public final class Journal implements AutoCloseable {
             host.indexInUse(cp.txnId);
         }
         checkpoints.increment();
+        lock.lock();
+        try {
+            checkpointsFinished++;
+            checkpointFinished.signalAll();
+        } finally {
+            lock.unlock();
+        }
         return true;
     }
 
@@ -736,6 +774,7 @@ public final class Journal implements AutoCloseable {
             o = open;
             committing = null;
             roomMade.signalAll();
+            checkpointFinished.signalAll();
         } finally {
             lock.unlock();
         }
@@ -810,6 +849,7 @@ public final class Journal implements AutoCloseable {
                 return;
             }
             closing = true;
+            checkpointFinished.signalAll();
         } finally {
             lock.unlock();
         }
