@@ -25,8 +25,10 @@ import java.util.stream.Stream;
  * killed with SIGKILL. The crashed store is copied, and each copy opened in this JVM: once with
  * its index checkpoint (load it, replay the log after it, visit the records both name), once
  * with the checkpoint deleted (scan every region). Wall time of {@link DaxKV#open} per mode,
- * median of the repetitions, each on a fresh copy of the same crash image, page cache warm,
- * after one uncounted round of both that warms the JIT up.
+ * median of the repetitions, each on a fresh copy of the same crash image (forced to disk, so
+ * the copy leaves no dirty page for open's flush), page cache warm, after one uncounted round of
+ * both that warms the JIT up. The crashed child's own unflushed pages (its last SYNC writes went
+ * to the journal only) are in the image as it left them.
  *
  * <pre>
  *   bench/run-crash-open.sh [keys [valueBytes [tailWrites [repetitions]]]]
@@ -190,7 +192,13 @@ public final class CrashOpenBenchmark {
         try (Stream<Path> s = Files.list(from)) {
             for (Path p : (Iterable<Path>) s::iterator) {
                 if (!p.getFileName().toString().equals("LOCK")) {
-                    Files.copy(p, to.resolve(p.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+                    Path target = to.resolve(p.getFileName());
+                    Files.copy(p, target, StandardCopyOption.REPLACE_EXISTING);
+                    // a crashed store's files are on disk: leave no dirty page of the copy for open's flush
+                    try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(target,
+                            java.nio.file.StandardOpenOption.WRITE)) {
+                        ch.force(true);
+                    }
                 }
             }
         }
