@@ -489,19 +489,29 @@ public final class Recovery {
                 Primary c = scanner.primary(m, r.id, b);
                 if (c != null) {
                     out.add(c);
-                    b += c.extentBlocks;
+                    b += neverCommitted(c.sequence) ? 1 : c.extentBlocks;
                     continue;
                 }
             } else if (magic == ContinuationHeader.MAGIC) {
                 Continuation c = scanner.continuation(m, r.id, b);
                 if (c != null) {
                     continuations.put(ExtentAddress.of(r.id, b), c);
-                    b += c.extentBlocks;
+                    b += neverCommitted(c.sequence) ? 1 : c.extentBlocks;
                     continue;
                 }
             }
             b++;
         }
+    }
+
+    /**
+     * A record (or continuation) no committed transaction holds: above every sequence in the log,
+     * or in a void range. Its header may have outlived it (a recovery built on the index
+     * checkpoint leaves such records unseen), so its blocks may have been handed out again under
+     * it: the scan looks inside its extent instead of skipping it.
+     */
+    private boolean neverCommitted(long seq) {
+        return seq > replayed.committedSeq || inVoidRange(seq);
     }
 
     private long[] diskBitmap(Region r) {

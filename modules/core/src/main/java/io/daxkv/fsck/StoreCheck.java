@@ -148,7 +148,7 @@ final class StoreCheck {
             for (Manifest.RegionEntry e : manifest.regions) {
                 openRegion(manifest, e);
             }
-            scanAll();
+            scanAll(committedSeq);
             decide(committedSeq);
             compareBitmaps();
             checkIndex(manifest);
@@ -266,8 +266,13 @@ final class StoreCheck {
 
     // ---------------------------------------------------------------------------------- scan
 
-    /** Reads every data block of every region for a header, skipping the extents found. */
-    private void scanAll() {
+    /**
+     * Reads every data block of every region for a header, skipping the extents found, except
+     * that the extent of a record no committed transaction holds (above
+     * the committed sequence, or in a void range) is looked into, not skipped: its header may
+     * have outlived it with its blocks handed out again, as recovery's scan does.
+     */
+    private void scanAll(long committedSeq) {
         long done = 0;
         long reported = 0;
         for (RegionState r : regions.values()) {
@@ -279,13 +284,13 @@ final class StoreCheck {
                     Primary p = scanner.primary(r.memory, r.id, b);
                     if (p != null) {
                         primaries.add(p);
-                        next = b + p.extentBlocks;
+                        next = p.sequence > committedSeq || inVoidRange(p.sequence) ? b + 1 : b + p.extentBlocks;
                     }
                 } else if (magic == ContinuationHeader.MAGIC) {
                     Continuation c = scanner.continuation(r.memory, r.id, b);
                     if (c != null) {
                         continuations.put(c.address(), c);
-                        next = b + c.extentBlocks;
+                        next = c.sequence > committedSeq || inVoidRange(c.sequence) ? b + 1 : b + c.extentBlocks;
                     }
                 }
                 done += next - b;

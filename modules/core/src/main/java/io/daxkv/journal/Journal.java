@@ -1,8 +1,8 @@
 package io.daxkv.journal;
 
 import io.daxkv.DaxKVException;
-import io.daxkv.index.IndexCheckpoint;
 import io.daxkv.alloc.Extent;
+import io.daxkv.index.IndexCheckpoint;
 import io.daxkv.pmem.PersistentMemory;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,9 +33,13 @@ import java.util.concurrent.locks.ReentrantLock;
  *       ordered entries ({@link Host#flushOrdered}), then flushes the log range, then moves
  *       {@link #committedTxnId()} on and completes the group's future. Blocks freed by a
  *       transaction are reused only after this (the caller's reclaimer reads the id).</li>
- *   <li><b>checkpointed</b>: when the log is half full, {@link Host#writeHome} makes everything
- *       committed durable in the regions, then the superblock moves the tail to the committed
- *       head; replay never needs those transactions again.</li>
+ *   <li><b>checkpointed</b>: when the log is half full (and at close, at open when the index
+ *       checkpoint is stale, and on {@link #checkpointNow}), under the append lock the checkpoint
+ *       takes everything appended for a commit and copies the index ({@link Host#snapshotIndex});
+ *       then, without the lock, commits, makes everything up to that transaction durable in the
+ *       regions and clears what it unlinked ({@link Host#writeHome}), writes the index checkpoint
+ *       ({@link Host#writeIndex}), and only then moves the tail past it in the superblock write
+ *       that names the new index checkpoint. Replay never needs those transactions again.</li>
  * </ol>
  *
  * <h2>Back-pressure and failure</h2>
@@ -762,10 +766,6 @@ public final class Journal implements AutoCloseable {
         g.durable.complete(null);
     }
 
-    /**
-     * Writes everything committed home, then moves the tail to {@code head}, the committed head
-     * (transactions appended since stay in the log). Committer thread, or close after it ended.
-     */
     private void fail(Throwable e, Group g) {
         Group o;
         lock.lock();
