@@ -36,7 +36,8 @@ import java.util.zip.CRC32C;
  *       stale (its blocks were freed and reused).</li>
  *   <li><b>Scan</b> each region block by block. A block that starts with a record or
  *       continuation magic and whose position-bound header CRC verifies is a candidate; the scan
- *       skips its extent. Anything else is free space. <b>Or, with an index checkpoint</b> (the
+ *       goes on at the next block, not past its extent (a header can outlive its record while
+ *       its blocks were handed out again). Anything else is free space. <b>Or, with an index checkpoint</b> (the
  *       one the journal names, see {@link io.daxkv.index.IndexCheckpoint}), visit only the
  *       records it lists and those the replayed puts name: nothing else can be live. A listed
  *       record whose key the log does not touch is taken as listed, its record not even read
@@ -489,29 +490,21 @@ public final class Recovery {
                 Primary c = scanner.primary(m, r.id, b);
                 if (c != null) {
                     out.add(c);
-                    b += neverCommitted(c.sequence) ? 1 : c.extentBlocks;
-                    continue;
                 }
             } else if (magic == ContinuationHeader.MAGIC) {
                 Continuation c = scanner.continuation(m, r.id, b);
                 if (c != null) {
                     continuations.put(ExtentAddress.of(r.id, b), c);
-                    b += neverCommitted(c.sequence) ? 1 : c.extentBlocks;
-                    continue;
                 }
             }
+            // the next block, never the end of the extent found: a header can outlive its record
+            // (a write that never committed, left unseen by a recovery built on the index
+            // checkpoint; a clear that a power loss undid) while its blocks were handed out again,
+            // and skipping it would hide the live record under it. A live record's own blocks hold
+            // no other header (its writer covered or zeroed them), and the position-bound header
+            // CRC rejects look-alikes in its data.
             b++;
         }
-    }
-
-    /**
-     * A record (or continuation) no committed transaction holds: above every sequence in the log,
-     * or in a void range. Its header may have outlived it (a recovery built on the index
-     * checkpoint leaves such records unseen), so its blocks may have been handed out again under
-     * it: the scan looks inside its extent instead of skipping it.
-     */
-    private boolean neverCommitted(long seq) {
-        return seq > replayed.committedSeq || inVoidRange(seq);
     }
 
     private long[] diskBitmap(Region r) {

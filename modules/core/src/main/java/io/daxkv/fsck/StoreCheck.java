@@ -148,7 +148,7 @@ final class StoreCheck {
             for (Manifest.RegionEntry e : manifest.regions) {
                 openRegion(manifest, e);
             }
-            scanAll(committedSeq);
+            scanAll();
             decide(committedSeq);
             compareBitmaps();
             checkIndex(manifest);
@@ -267,12 +267,11 @@ final class StoreCheck {
     // ---------------------------------------------------------------------------------- scan
 
     /**
-     * Reads every data block of every region for a header, skipping the extents found, except
-     * that the extent of a record no committed transaction holds (above
-     * the committed sequence, or in a void range) is looked into, not skipped: its header may
-     * have outlived it with its blocks handed out again, as recovery's scan does.
+     * Reads every data block of every region for a header, the blocks of the extents found too,
+     * as recovery's scan does: a header can outlive its record while its blocks were handed out
+     * again, and skipping its extent would hide the live record under it.
      */
-    private void scanAll(long committedSeq) {
+    private void scanAll() {
         long done = 0;
         long reported = 0;
         for (RegionState r : regions.values()) {
@@ -284,13 +283,11 @@ final class StoreCheck {
                     Primary p = scanner.primary(r.memory, r.id, b);
                     if (p != null) {
                         primaries.add(p);
-                        next = p.sequence > committedSeq || inVoidRange(p.sequence) ? b + 1 : b + p.extentBlocks;
                     }
                 } else if (magic == ContinuationHeader.MAGIC) {
                     Continuation c = scanner.continuation(r.memory, r.id, b);
                     if (c != null) {
                         continuations.put(c.address(), c);
-                        next = c.sequence > committedSeq || inVoidRange(c.sequence) ? b + 1 : b + c.extentBlocks;
                     }
                 }
                 done += next - b;
