@@ -42,22 +42,24 @@ import java.util.zip.CRC32C;
  *       each group descriptor's CRC and fields, each bitmap's CRC.</li>
  *   <li><b>Scan</b> every data block of every region, free ones included, for a record or
  *       continuation header ({@link RecordScanner}, the reading recovery uses).</li>
- *   <li><b>Decide</b> as recovery does: per key, among the records at or below the committed
- *       sequence, the newest whose chain and data CRC verify is live. A newer one that fails is
+ *   <li><b>Decide</b> as recovery does: records in a void range are dead and expected; per key,
+ *       among the records at or below the committed sequence, the newest whose chain and data
+ *       CRC verify is live. A newer one that fails is
  *       damaged (its value is lost); older ones are stale; so is any continuation no live record
  *       lists.</li>
  *   <li><b>Own</b>: the live records' extents give the blocks that must be used; two live
  *       extents on one block are an overlap.</li>
  *   <li><b>Compare</b> each group of a region closed clean with its bitmap: used but not owned
- *       is leaked, owned but free is unmarked; and the descriptor's free count.</li>
+ *       is leaked, owned but free is unmarked; and the descriptor's free count. With an empty
+ *       journal, the index checkpoint it names against the live records.</li>
  *   <li><b>Repair</b> (only when asked): clear the header magic of every damaged or stale
  *       record and continuation (what recovery does with the records it drops), rewrite every
- *       group something was found in from the owned blocks (bitmap, descriptor, both CRCs), flush.
+ *       group something was found in from the owned blocks (bitmap, descriptor, both CRCs), flush;
+ *       write a wrong index checkpoint again from the live records.
  *       Left as found: a bad manifest, journal or superblock, and overlaps; and when any of the
  *       first three is found, nothing is repaired at all.</li>
  * </ol>
- * The live records found are kept by key ({@link #live()}): what a check of an on-disk index
- * against the records would compare with, once the store has such an index.
+ * The live records found are kept by key ({@link #live()}).
  */
 final class StoreCheck {
 

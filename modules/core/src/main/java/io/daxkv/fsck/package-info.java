@@ -16,22 +16,23 @@
  *       is live (recovery's rule: the newest that verifies at or below the committed sequence);
  *       overlaps between live extents; the bitmaps against the live extents (leaked: used and
  *       not owned; unmarked: owned and free); intact records and continuations that are not
- *       live (a crash-time open would consider them again).</li>
+ *       live (a crash-time open would consider them again), except those whose sequence lies
+ *       in one of the journal's void ranges (left on purpose by a recovery built on the index
+ *       checkpoint; every open drops them); with an empty journal, the index checkpoint the
+ *       journal names against the live records (keys, addresses, sequences, value lengths).</li>
  *   <li><b>Repairs</b> ({@code repair} true): a group's bitmap and descriptor are rewritten from
  *       the live extents (fixes leaked and unmarked blocks, bad bitmap or descriptor CRCs, free
  *       counts); the header magic of a stale record or continuation is cleared (no data lost);
  *       so is that of a record whose chain or data CRC fails, which loses that value (or that
- *       version of it) and is reported as such. Never repaired: the manifest, the journal, a
+ *       version of it) and is reported as such; a missing, damaged or wrong index checkpoint is
+ *       written again from the live records. Never repaired: the manifest, the journal, a
  *       superblock, overlaps. Nothing is repaired when the replay failed or the manifest, the
  *       journal or a region's superblock is bad (a record whose chain runs into a region that
  *       cannot be read would look damaged and be removed).</li>
  *   <li><b>Result.</b> {@code CLEAN} when nothing was found, {@code FIXED} when everything found
  *       was fixed without losing data, else {@code ERRORS_LEFT}; their {@code exitCode}s are
  *       e2fsck's 0, 1 and 4.</li>
- *   <li><b>Not checked yet:</b> an on-disk index against the records. The store has no index
- *       checkpoint file yet (the index is rebuilt from the records at every open); the live
- *       records a check finds, by key, are what such a check would compare with.</li>
- * </ul>
+ * * </ul>
  * Single-threaded; progress through {@link io.daxkv.fsck.ProgressListener}. Exceptions: the
  * {@link io.daxkv.DaxKVException} subtypes {@link io.daxkv.fsck.Fsck#run} lists, for what stops
  * a check before it can say anything about the store. Stable enough for the CLI; internal
