@@ -7,7 +7,6 @@ import io.daxkv.Stats;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -121,7 +120,7 @@ public final class CrashOpenBenchmark {
         for (int r = -1; r < reps; r++) { // round -1 warms the JIT up and is not counted
             for (int mode = 0; mode < 2; mode++) {
                 Path copy = work.resolve("copy");
-                deleteTree(copy);
+                TempDirs.delete(copy);
                 copyTree(crashed, copy);
                 if (mode == 1) {
                     deleteIndexCheckpoints(copy);
@@ -137,7 +136,7 @@ public final class CrashOpenBenchmark {
                 } finally {
                     kv.close();
                 }
-                deleteTree(copy);
+                TempDirs.delete(copy);
             }
         }
         String[] names = {"index checkpoint + log replay", "full scan (checkpoint deleted)"};
@@ -201,23 +200,6 @@ public final class CrashOpenBenchmark {
                     }
                 }
             }
-        }
-    }
-
-    static void deleteTree(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> s = Files.walk(dir)) {
-            s.sorted((a, b) -> b.getNameCount() - a.getNameCount()).forEach(p -> {
-                try {
-                    Files.delete(p);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 }

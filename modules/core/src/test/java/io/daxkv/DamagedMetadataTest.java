@@ -74,16 +74,7 @@ class DamagedMetadataTest {
     void makeStore() throws IOException {
         store = tmp.resolve("store");
         r0 = regionFile(store, 0);
-        data = new LinkedHashMap<>();
-        for (int i = 0; i < 40; i++) {
-            data.put("key-" + i, b("value-" + i + "-" + "x".repeat(i * 7)));
-        }
-        byte[] big = new byte[(1 << 20) + (1 << 18)];
-        new Random(11).nextBytes(big);
-        data.put("big", big);
-        try (DaxKV kv = DaxKV.open(store, options())) {
-            data.forEach((k, v) -> kv.put(b(k), v));
-        }
+        data = LayoutTestSupport.writeFixture(store, options());
         pristine = snapshot(store);
         assertEquals(java.util.Set.of(Manifest.FILE_NAME, io.daxkv.journal.Journal.FILE_NAME, Manifest.regionFileName(0)),
                 withoutIndexCheckpoints(pristine.keySet()), "the fixture must be one manifest, one journal and one region file");

@@ -34,7 +34,6 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -69,16 +68,7 @@ class FsckTest {
     void makeStore() {
         store = tmp.resolve("store");
         r0 = regionFile(store, 0);
-        data = new LinkedHashMap<>();
-        for (int i = 0; i < 40; i++) {
-            data.put("key-" + i, b("value-" + i + "-" + "x".repeat(i * 7)));
-        }
-        byte[] big = new byte[(1 << 20) + (1 << 18)];
-        new Random(11).nextBytes(big);
-        data.put("big", big);
-        try (DaxKV kv = DaxKV.open(store, options())) {
-            data.forEach((k, v) -> kv.put(b(k), v));
-        }
+        data = LayoutTestSupport.writeFixture(store, options());
     }
 
     // ------------------------------------------------------------------------------ helpers

@@ -161,6 +161,30 @@ final class LayoutTestSupport {
         return out;
     }
 
+    /**
+     * The damage fixture's contents: 40 small keys ({@code key-i} of 9 + 7i bytes, one block to
+     * a few) and one chained value ({@code big}, 1.25 MiB of seeded random bytes), in write order.
+     */
+    static Map<String, byte[]> fixtureData() {
+        Map<String, byte[]> data = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < 40; i++) {
+            data.put("key-" + i, b("value-" + i + "-" + "x".repeat(i * 7)));
+        }
+        byte[] big = new byte[(1 << 20) + (1 << 18)];
+        new java.util.Random(11).nextBytes(big);
+        data.put("big", big);
+        return data;
+    }
+
+    /** Writes {@link #fixtureData()} into a new store at {@code dir} and closes it clean; returns the data. */
+    static Map<String, byte[]> writeFixture(Path dir, Options options) {
+        Map<String, byte[]> data = fixtureData();
+        try (DaxKV kv = DaxKV.open(dir, options)) {
+            data.forEach((k, v) -> kv.put(b(k), v));
+        }
+        return data;
+    }
+
     /** The names in {@code files} that are not index checkpoints. */
     static java.util.Set<String> withoutIndexCheckpoints(java.util.Set<String> files) {
         java.util.Set<String> out = new java.util.TreeSet<>(files);

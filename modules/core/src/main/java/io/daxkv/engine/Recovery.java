@@ -133,6 +133,14 @@ public final class Recovery {
         this.voidSpan = voidSpan;
     }
 
+    /**
+     * How many sequences past the last committed one a crash can have handed out, for a journal
+     * of {@code journalCapacityBytes}: each has a log entry of at least 16 bytes, all in the log.
+     */
+    static long voidSpan(long journalCapacityBytes) {
+        return (journalCapacityBytes - io.daxkv.journal.JournalLayout.LOG_START) / 16 + 1;
+    }
+
     private boolean inVoidRange(long seq) {
         for (int i = 0; i + 1 < oldVoidRanges.length; i += 2) {
             if (seq >= oldVoidRanges[i] && seq <= oldVoidRanges[i + 1]) {
@@ -354,12 +362,14 @@ public final class Recovery {
         }
         boolean trust = store.options().verifyOnRead();
         direct = new java.util.BitSet(checkpoint.size());
+        directBlocks = new int[checkpoint.size()];
         Map<Long, Primary> seen = new HashMap<>();
         for (int i = 0; i < checkpoint.size(); i++) {
             long address = checkpoint.addresses[i];
             boolean touched = !logged.isEmpty() && logged.contains(new Index.KeyRef(checkpoint.keys[i]));
             RecordPlan plan = RecordPlan.of(checkpoint.keys[i].length, checkpoint.valueLengths[i]);
             if (trust && !touched && plan.chunkCount == 0) {
+                directBlocks[i] = g.blocksFor(plan.primaryBytes);
                 // untouched since the checkpoint, home and durable before it was written, and
                 // checked by every read: taken as listed, its record not even read
                 direct.set(i);
@@ -382,8 +392,9 @@ public final class Recovery {
         return null;
     }
 
-    /** Checkpoint entries taken as listed (see {@link #visitFromCheckpoint}). */
+    /** Checkpoint entries taken as listed (see {@link #visitFromCheckpoint}), and their extents' blocks. */
     private java.util.BitSet direct;
+    private int[] directBlocks;
 
     /** Marks the blocks of the entries taken as listed; overlapping blocks mean the checkpoint is wrong. */
     private void markUsedDirect() {
@@ -391,7 +402,7 @@ public final class Recovery {
             long address = checkpoint.addresses[i];
             RegionSpace space = spaces.get(ExtentAddress.regionId(address));
             int block = ExtentAddress.blockIndex(address);
-            int blocks = g.blocksFor(RecordPlan.of(checkpoint.keys[i].length, checkpoint.valueLengths[i]).primaryBytes);
+            int blocks = directBlocks[i];
             Region r = store.regionOrNull(ExtentAddress.regionId(address));
             if (space == null || r == null || r.created || block < 0 || (long) block + blocks > g.blockCount) {
                 throw new CheckpointMismatch("it lists key " + Limits.describeKey(checkpoint.keys[i]) + " at "

@@ -18,7 +18,6 @@ import io.daxkv.index.Index;
 import io.daxkv.index.IndexEntry;
 import io.daxkv.index.IndexCheckpoint;
 import io.daxkv.journal.Journal;
-import io.daxkv.journal.JournalLayout;
 import io.daxkv.journal.Replayed;
 import io.daxkv.region.Geometry;
 import io.daxkv.region.Manifest;
@@ -101,7 +100,7 @@ public final class Store implements AutoCloseable {
     private final Recovery.Report recoveryReport;
     private final StoreDirectory.JournalFile journalFile;
     private final Journal journal;
-    private final java.util.concurrent.atomic.LongAdder indexCheckpoints = new java.util.concurrent.atomic.LongAdder();
+    private final IndexCheckpointFiles checkpointFiles;
     private volatile boolean closed;
     private volatile Throwable failure;
     private volatile Throwable backgroundError;
@@ -124,23 +123,10 @@ public final class Store implements AutoCloseable {
         this.regionsById = byId;
         this.io = new RecordIO(this, counters);
         Replayed replayed = journal.replay();
-        long indexTxnId = journal.indexTxnId();
-        IndexCheckpoint.Snapshot checkpoint = null;
-        String refused = null;
-        if (indexTxnId != 0) {
-            try {
-                checkpoint = IndexCheckpoint.read(dir, indexTxnId, manifest.storeUuid);
-                if (checkpoint == null) {
-                    refused = IndexCheckpoint.file(dir, indexTxnId) + " is missing";
-                }
-            } catch (IOException | RuntimeException e) {
-                refused = e.getMessage();
-            }
-        }
-        // every sequence a crash may have handed out past the last committed one has a log entry
-        // of at least 16 bytes that fit in the log
-        long voidSpan = (journal.capacityBytes() - JournalLayout.LOG_START) / 16 + 1;
-        Recovery recovery = new Recovery(this, regions, replayed, checkpoint, refused, journal.voidRanges(), voidSpan);
+        this.checkpointFiles = new IndexCheckpointFiles(dir, manifest.storeUuid, files.wrapper());
+        IndexCheckpointFiles.Loaded checkpoint = checkpointFiles.load(journal.indexTxnId());
+        Recovery recovery = new Recovery(this, regions, replayed, checkpoint.snapshot(), checkpoint.refused(),
+                journal.voidRanges(), Recovery.voidSpan(journal.capacityBytes()));
         this.recoveryReport = recovery.run();
         if (recoveryReport.replayedTransactions > 0 || recoveryReport.regionsDirty > 0
                 || recoveryReport.checkpointRefused != null) {
@@ -607,26 +593,12 @@ public final class Store implements AutoCloseable {
 
         @Override
         public boolean writeIndex(IndexCheckpoint.Snapshot snapshot) {
-            try {
-                Path file = IndexCheckpoint.write(dir, files.manifest().storeUuid, snapshot);
-                files.wrapper().fileWritten(file);
-                indexCheckpoints.increment();
-                return true;
-            } catch (IOException | java.io.UncheckedIOException e) {
-                // not fatal: without a checkpoint the next open after a crash scans the regions
-                LOG.log(System.Logger.Level.WARNING, "{0}: could not write the index checkpoint ({1}); an open after a"
-                        + " crash will scan the regions", dir, e.toString());
-                return false;
-            }
+            return checkpointFiles.write(snapshot);
         }
 
         @Override
         public void indexInUse(long txnId) {
-            try {
-                IndexCheckpoint.deleteAllBut(dir, txnId);
-            } catch (IOException | java.io.UncheckedIOException e) {
-                LOG.log(System.Logger.Level.WARNING, "{0}: could not delete old index checkpoints ({1})", dir, e.toString());
-            }
+            checkpointFiles.retireAllBut(txnId);
         }
     }
 
@@ -688,7 +660,7 @@ public final class Store implements AutoCloseable {
                     .recordsDroppedAtOpen(recoveryReport.recordsDropped)
                     .regionsOpenedDirty(recoveryReport.regionsDirty)
                     .openedFromIndexCheckpoint(recoveryReport.fromCheckpoint)
-                    .indexCheckpointsWritten(indexCheckpoints.sum())
+                    .indexCheckpointsWritten(checkpointFiles.written())
                     .journalCapacityBytes(journal.capacityBytes())
                     .journalUsedBytes(journal.usedBytes())
                     .journalCommits(journal.commits())

@@ -236,17 +236,9 @@ public final class Journal implements AutoCloseable {
     /**
      * Starts logging after recovery: the store has made everything replayed durable in its
      * regions, so the log is emptied by a checkpoint that puts the tail where replay ended.
-     */
-    public void start(Replayed replayed, long storeMaxSeq, Host host, long commitIntervalMs, String threadName) {
-        start(replayed, storeMaxSeq, true, new long[0], host, commitIntervalMs, threadName);
-    }
-
-    /**
-     * As {@link #start(Replayed, long, Host, long, String)} (which keeps whatever index checkpoint
-     * the superblock names and lists no void ranges), saying what recovery leaves: whether
-     * the index checkpoint it built on still describes the store ({@code keepIndex}: nothing was
-     * replayed over it), and the void sequence ranges to record. Without a checkpoint to keep,
-     * one is written soon (the checkpointer runs at once).
+     * Recovery says what it leaves: whether the index checkpoint it built on still describes the
+     * store ({@code keepIndex}: nothing was replayed over it), and the void sequence ranges to
+     * record. Without a checkpoint to keep, one is written soon (the checkpointer runs at once).
      */
     public void start(Replayed replayed, long storeMaxSeq, boolean keepIndex, long[] voids, Host host,
             long commitIntervalMs, String threadName) {

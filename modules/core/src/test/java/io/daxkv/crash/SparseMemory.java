@@ -182,22 +182,23 @@ final class SparseMemory implements PersistentMemory {
         return sizeBytes;
     }
 
-    @Override
-    public int getInt(long offset) {
+    /** A copy of {@code length} bytes at {@code offset}. */
+    private byte[] copyOut(long offset, int length) {
         synchronized (lock) {
-            byte[] b = new byte[4];
-            readInto(offset, b, 0, 4);
-            return (int) INT.get(b, 0);
+            byte[] b = new byte[length];
+            readInto(offset, b, 0, length);
+            return b;
         }
     }
 
     @Override
+    public int getInt(long offset) {
+        return (int) INT.get(copyOut(offset, 4), 0);
+    }
+
+    @Override
     public long getLong(long offset) {
-        synchronized (lock) {
-            byte[] b = new byte[8];
-            readInto(offset, b, 0, 8);
-            return (long) LONG.get(b, 0);
-        }
+        return (long) LONG.get(copyOut(offset, 8), 0);
     }
 
     @Override
@@ -214,20 +215,12 @@ final class SparseMemory implements PersistentMemory {
 
     @Override
     public void read(long offset, ByteBuffer dst, int length) {
-        synchronized (lock) {
-            byte[] b = new byte[length];
-            readInto(offset, b, 0, length);
-            dst.put(b);
-        }
+        dst.put(copyOut(offset, length));
     }
 
     @Override
     public void updateCrc(CRC32C crc, long offset, int length) {
-        synchronized (lock) {
-            byte[] b = new byte[length];
-            readInto(offset, b, 0, length);
-            crc.update(b, 0, length);
-        }
+        crc.update(copyOut(offset, length), 0, length);
     }
 
     @Override

@@ -59,7 +59,7 @@ class JournalTest {
 
     private static Journal started(ArrayMemory m, TestHost host) {
         Journal j = Journal.format("JOURNAL(test)", m, STORE);
-        j.start(j.replay(), 0, host, 1000, "journal-test");
+        j.start(j.replay(), 0, true, new long[0], host, 1000, "journal-test");
         return j;
     }
 
@@ -124,7 +124,7 @@ class JournalTest {
         ArrayMemory m = new ArrayMemory(MIB);
         TestHost host = new TestHost();
         Journal j = Journal.format("JOURNAL(test)", m, STORE);
-        j.start(j.replay(), 0, host, 1000, "journal-test"); // commits only after 1 s
+        j.start(j.replay(), 0, true, new long[0], host, 1000, "journal-test"); // commits only after 1 s
         int flushesBefore = m.flushes.get();
         for (int i = 0; i < 5; i++) {
             delete(j, i + 1, key("k" + i));
@@ -226,7 +226,7 @@ class JournalTest {
         j.commitNow();
         ArrayMemory image = m.copy();
         Journal again = Journal.open("JOURNAL(image)", image, STORE);
-        again.start(again.replay(), 3, new TestHost(), 1000, "journal-test-2");
+        again.start(again.replay(), 3, true, new long[0], new TestHost(), 1000, "journal-test-2");
         again.lock();
         long next;
         try {
