@@ -162,6 +162,30 @@ public final class DaxKV implements AutoCloseable {
     }
 
     /**
+     * As {@link #putIfAbsent} with {@code durability}, without waiting: the future tells whether
+     * it stored, once the write is as durable as asked (at once when it did not store).
+     */
+    public CompletableFuture<Boolean> putIfAbsentAsync(byte[] key, byte[] value, Durability durability) {
+        return conditionalAsync(key, value, Store.PutMode.IF_ABSENT, durability);
+    }
+
+    /** As {@link #replace} with {@code durability}, without waiting; see {@link #putIfAbsentAsync}. */
+    public CompletableFuture<Boolean> replaceAsync(byte[] key, byte[] value, Durability durability) {
+        return conditionalAsync(key, value, Store.PutMode.IF_PRESENT, durability);
+    }
+
+    private CompletableFuture<Boolean> conditionalAsync(byte[] key, byte[] value, Store.PutMode mode,
+                                                        Durability durability) {
+        try {
+            Objects.requireNonNull(durability, "durability must not be null");
+            long txn = store.put(key, wrap(value), mode, durability);
+            return durable(txn, durability).thenApply(v -> txn != Store.NOT_WRITTEN);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /**
      * An ordered cursor over keys from {@code fromInclusive} (empty: from the first key) up to
      * {@code toExclusive} (null: to the last key). See {@link Cursor} for what it sees.
      */
@@ -200,6 +224,19 @@ public final class DaxKV implements AutoCloseable {
     /** Makes every write that has returned durable before returning (commits the journal now). */
     public void sync() {
         store.sync();
+    }
+
+    /**
+     * As {@link #sync()} without waiting: asks for a commit now and returns a future that
+     * completes once every write that returned before this call is durable (or fails with the
+     * store's error). Never blocks on the commit.
+     */
+    public CompletableFuture<Void> syncAsync() {
+        try {
+            return store.syncAsync();
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
     }
 
     /**

@@ -68,6 +68,26 @@ class DurabilityTest {
     }
 
     @Test
+    void conditionalWritesAndSyncHaveFuturesThatNeverBlockTheCaller() throws Exception {
+        try (DaxKV kv = DaxKV.open(tmp.resolve("s"), lazy())) {
+            assertTrue(kv.putIfAbsentAsync(b("k"), b("v1"), Durability.SYNC).get(30, TimeUnit.SECONDS), "was absent");
+            assertFalse(kv.putIfAbsentAsync(b("k"), b("v2"), Durability.SYNC).get(30, TimeUnit.SECONDS), "present");
+            assertArrayEquals(b("v1"), kv.get(b("k")));
+            assertTrue(kv.replaceAsync(b("k"), b("v3"), Durability.ASYNC).get(30, TimeUnit.SECONDS), "present");
+            assertFalse(kv.replaceAsync(b("absent"), b("v"), Durability.SYNC).get(30, TimeUnit.SECONDS), "absent");
+            assertArrayEquals(b("v3"), kv.get(b("k")));
+            assertNull(kv.get(b("absent")));
+            long before = kv.stats().journalCommits();
+            kv.syncAsync().get(30, TimeUnit.SECONDS);
+            assertTrue(kv.stats().journalCommits() > before, "syncAsync committed the ASYNC replace at once");
+            assertTrue(kv.syncAsync().get(30, TimeUnit.SECONDS) == null, "nothing new: completes too");
+        }
+        try (DaxKV kv = DaxKV.open(tmp.resolve("s"), lazy())) {
+            assertArrayEquals(b("v3"), kv.get(b("k")));
+        }
+    }
+
+    @Test
     void badArgumentsFailTheFutureInsteadOfThrowing() {
         try (DaxKV kv = DaxKV.open(tmp.resolve("s"), lazy())) {
             CompletableFuture<Void> tooLong = kv.putAsync(new byte[DaxKV.MAX_KEY_BYTES + 1], b("v"), Durability.SYNC);

@@ -537,6 +537,16 @@ public final class Store implements AutoCloseable {
         }
     }
 
+    /** A future completing once everything written so far is committed; never blocks on the commit. */
+    public CompletableFuture<Void> syncAsync() {
+        int slot = enterWrite();
+        try {
+            return journal.commitAsync();
+        } finally {
+            exit(slot);
+        }
+    }
+
     /** See {@link io.daxkv.DaxKV#checkpoint()}. */
     public void checkpoint() {
         int slot = enterWrite();

@@ -493,6 +493,18 @@ public final class Journal implements AutoCloseable {
         awaitDurable(id);
     }
 
+    /** Asks for a commit of everything appended so far now; completes once it is durable. */
+    public CompletableFuture<Void> commitAsync() {
+        long id;
+        lock.lock();
+        try {
+            id = nextTxnId - 1;
+        } finally {
+            lock.unlock();
+        }
+        return whenDurable(id, true);
+    }
+
     /**
      * Runs a checkpoint that begins after this call and waits for it: everything appended so far
      * is committed and home, the index checkpoint is written, and the log is empty up to here.
