@@ -1,0 +1,54 @@
+package io.daxkv.server;
+
+import io.daxkv.protocol.Response;
+import io.daxkv.protocol.Status;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Caps the connections open at once: one over the cap gets an OVERLOADED response naming the
+ * limit and is closed before anything of it is read.
+ */
+@ChannelHandler.Sharable
+final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
+
+    private final int max;
+    private final ServerMetrics metrics;
+    private final AtomicInteger open = new AtomicInteger();
+
+    ConnectionLimiter(int max, ServerMetrics metrics) {
+        this.max = max;
+        this.metrics = metrics;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        if (open.incrementAndGet() > max) {
+            open.decrementAndGet();
+            metrics.connectionRejected();
+            ctx.channel().attr(REJECTED).set(Boolean.TRUE);
+            ctx.channel().config().setAutoRead(false);
+            ctx.channel().writeAndFlush(Response.newBuilder().setStatus(Status.OVERLOADED)
+                    .setError("the server's limit of " + max + " connections is reached").build())
+                    .addListener(ChannelFutureListener.CLOSE);
+            return;
+        }
+        metrics.connectionOpened();
+        ctx.fireChannelActive();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        if (ctx.channel().attr(REJECTED).get() == null) {
+            open.decrementAndGet();
+            metrics.connectionClosed();
+        }
+        ctx.fireChannelInactive();
+    }
+
+    private static final io.netty.util.AttributeKey<Boolean> REJECTED =
+            io.netty.util.AttributeKey.valueOf(ConnectionLimiter.class, "rejected");
+}

@@ -1,0 +1,235 @@
+package io.daxkv.server;
+
+import io.daxkv.DaxKV;
+import io.daxkv.protocol.FrameDecoder;
+import io.daxkv.protocol.FrameEncoder;
+import io.daxkv.protocol.Request;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.AdaptiveByteBufAllocator;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.flush.FlushConsolidationHandler;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
+
+/**
+ * The daxkv network server: the protocol port and the admin HTTP port over one store.
+ *
+ * <pre>{@code
+ * try (DaxKVServer server = DaxKVServer.start(kv, settings)) {   // kv stays the caller's
+ *     server.awaitTermination();
+ * }
+ * }</pre>
+ *
+ * <p>Pipeline per connection: [TLS] → connection cap → idle timeout → frame decoder (limit checked
+ * on the length prefix) → frame encoder → flush consolidation → {@link RequestHandler}.
+ * {@link #close()} shuts down gracefully: stop accepting, answer SHUTTING_DOWN to new requests,
+ * wait (up to the grace period) for writes waiting on their commit, commit, close the
+ * connections, and close the store when the server owns it.
+ */
+public final class DaxKVServer implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(DaxKVServer.class.getName());
+
+    /** This build's version, sent in the hello's answer. */
+    public static final String VERSION = versionOf();
+
+    private final DaxKV kv;
+    private final boolean ownsStore;
+    private final NetSettings settings;
+    private final ServerMetrics metrics;
+    private final ServerState state = new ServerState();
+    private final EventLoopGroup boss;
+    private final EventLoopGroup workers;
+    private final ChannelGroup channels = new DefaultChannelGroup("daxkv", GlobalEventExecutor.INSTANCE);
+    private final Channel serverChannel;
+    private final AdminServer admin;
+    private final java.util.concurrent.CountDownLatch terminated = new java.util.concurrent.CountDownLatch(1);
+    private final String transportName;
+    private volatile boolean closed;
+
+    private DaxKVServer(DaxKV kv, boolean ownsStore, NetSettings s) throws InterruptedException {
+        this.kv = kv;
+        this.ownsStore = ownsStore;
+        this.settings = s;
+        this.metrics = new ServerMetrics(kv, s.latencyHistograms());
+        boolean epoll = switch (s.transport()) {
+            case EPOLL -> {
+                if (!Epoll.isAvailable()) {
+                    throw new IllegalStateException("server.transport is epoll but native epoll is not available here: "
+                            + Epoll.unavailabilityCause());
+                }
+                yield true;
+            }
+            case NIO -> false;
+            case AUTO -> Epoll.isAvailable();
+        };
+        this.transportName = epoll ? "epoll" : "nio";
+        IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        Class<? extends ServerChannel> channelClass = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+        int threads = s.ioThreads() > 0 ? s.ioThreads() : Runtime.getRuntime().availableProcessors();
+        this.boss = new MultiThreadIoEventLoopGroup(1, io);
+        this.workers = new MultiThreadIoEventLoopGroup(threads, io);
+        ByteBufAllocator alloc = s.allocator() == NetSettings.Allocator.POOLED
+                ? PooledByteBufAllocator.DEFAULT : new AdaptiveByteBufAllocator();
+        SslContext ssl = s.tls() == null ? null : Tls.serverContext(s.tls());
+        ConnectionLimiter limiter = new ConnectionLimiter(s.maxConnections(), metrics);
+        try {
+            ServerBootstrap b = new ServerBootstrap()
+                    .group(boss, workers)
+                    .channel(channelClass)
+                    .option(ChannelOption.SO_BACKLOG, 1024)
+                    .option(ChannelOption.SO_REUSEADDR, true)
+                    .childOption(ChannelOption.TCP_NODELAY, true)
+                    .childOption(ChannelOption.ALLOCATOR, alloc)
+                    .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
+                            new WriteBufferWaterMark(s.writeBufferLowBytes(), s.writeBufferHighBytes()))
+                    .childHandler(new ChannelInitializer<SocketChannel>() {
+                        @Override
+                        protected void initChannel(SocketChannel ch) {
+                            channels.add(ch);
+                            ChannelPipeline p = ch.pipeline();
+                            if (ssl != null) {
+                                p.addLast("tls", ssl.newHandler(ch.alloc()));
+                            }
+                            p.addLast("limit", limiter);
+                            long idle = s.idleTimeout().toMillis();
+                            if (idle > 0) {
+                                p.addLast("idle", new IdleStateHandler(true, idle, 0, 0, TimeUnit.MILLISECONDS));
+                            }
+                            p.addLast("frames", new FrameDecoder<>(Request.parser(), s.maxFrameBytes()));
+                            p.addLast("encoder", FrameEncoder.INSTANCE);
+                            p.addLast("flush", new FlushConsolidationHandler(256, true));
+                            p.addLast("requests", new RequestHandler(kv, s, metrics, state));
+                        }
+                    });
+            this.serverChannel = b.bind(new InetSocketAddress(s.bind(), s.port())).sync().channel();
+            this.admin = s.adminEnabled() ? new AdminServer(s.adminBind(), s.adminPort(), boss, channelClass, metrics,
+                    this::healthy) : null;
+        } catch (RuntimeException | InterruptedException e) {
+            shutdownGroups();
+            throw e;
+        }
+        LOG.info(() -> "daxkv " + VERSION + " serving " + kv.directory() + " on " + address() + " (" + transportName
+                + ", " + threads + " I/O threads" + (ssl != null ? ", TLS" : "")
+                + (s.authRequired() ? ", auth token required" : "") + ")"
+                + (admin != null ? "; admin HTTP on " + admin.address() : ""));
+    }
+
+    /** Serves {@code kv}, which stays the caller's: closing the server does not close it. */
+    public static DaxKVServer start(DaxKV kv, NetSettings settings) {
+        return start(kv, false, settings);
+    }
+
+    /** Serves {@code kv}; with {@code ownsStore}, {@link #close()} closes it too. */
+    public static DaxKVServer start(DaxKV kv, boolean ownsStore, NetSettings settings) {
+        try {
+            return new DaxKVServer(kv, ownsStore, settings);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while binding", e);
+        }
+    }
+
+    /** The protocol port's address (the real port when 0 was asked for). */
+    public InetSocketAddress address() {
+        return (InetSocketAddress) serverChannel.localAddress();
+    }
+
+    /** The admin HTTP address, or null when admin is off. */
+    public InetSocketAddress adminAddress() {
+        return admin == null ? null : admin.address();
+    }
+
+    public ServerMetrics metrics() {
+        return metrics;
+    }
+
+    /** "epoll" or "nio". */
+    public String transport() {
+        return transportName;
+    }
+
+    private boolean healthy() {
+        return !state.shuttingDown() && !closed;
+    }
+
+    /** Blocks until {@link #close()} has finished. */
+    public void awaitTermination() throws InterruptedException {
+        terminated.await();
+    }
+
+    /**
+     * Graceful shutdown: stop accepting; answer SHUTTING_DOWN to new requests; wait up to the
+     * grace period for writes waiting on their commit; commit; close every connection; close the
+     * store when owned. Idempotent; safe from a shutdown hook.
+     */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        long t0 = System.nanoTime();
+        state.shutDown();
+        serverChannel.close().syncUninterruptibly();
+        if (admin != null) {
+            admin.close();
+        }
+        int left;
+        try {
+            left = state.awaitDrained(settings.shutdownGrace().toNanos());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            left = -1;
+        }
+        if (left > 0) {
+            LOG.warning(left + " writes still waiting for their commit after the grace period of "
+                    + settings.shutdownGrace().toMillis() + " ms");
+        }
+        try {
+            kv.sync();
+        } catch (RuntimeException e) {
+            LOG.warning("commit at shutdown failed: " + e);
+        }
+        // responses already written are flushed by close()
+        channels.close().awaitUninterruptibly(settings.shutdownGrace().toMillis(), TimeUnit.MILLISECONDS);
+        closed = true;
+        shutdownGroups();
+        if (ownsStore) {
+            kv.close();
+        }
+        LOG.info(() -> "daxkv server stopped in " + ServerState.millis(System.nanoTime() - t0) + " ms");
+        terminated.countDown();
+    }
+
+    private void shutdownGroups() {
+        workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+
+    private static String versionOf() {
+        String v = DaxKVServer.class.getPackage().getImplementationVersion();
+        return v != null ? v : "0.1.0-SNAPSHOT";
+    }
+}
