@@ -162,6 +162,10 @@ public final class DaxKVServer implements AutoCloseable {
         return admin == null ? null : admin.address();
     }
 
+    public NetSettings settings() {
+        return settings;
+    }
+
     public ServerMetrics metrics() {
         return metrics;
     }

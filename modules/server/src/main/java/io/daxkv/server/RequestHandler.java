@@ -67,6 +67,8 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
     private boolean helloDone;
     private int inFlight;
     private boolean closing;
+    private boolean paused;
+    private final java.util.ArrayDeque<Object> backlog = new java.util.ArrayDeque<>();
     private ChannelHandlerContext ctx;
     private ScheduledFuture<?> helloTimer;
     private ScheduledFuture<?> frameTimer;
@@ -104,6 +106,11 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         cancelTimers();
+        backlog.clear();
+        if (paused) {
+            paused = false;
+            metrics.paused(false);
+        }
         ctx.fireChannelInactive();
     }
 
@@ -139,6 +146,29 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
         if (closing) {
             return;
         }
+        if (!backlog.isEmpty() || !canProcess()) {
+            // one socket read can hold thousands of frames; the ones decoded after the channel
+            // became unwritable wait here, bounded by what was read before reading paused
+            backlog.add(msg);
+            updateAutoRead();
+            return;
+        }
+        process(msg);
+    }
+
+    /** Answers waiting requests while the channel can take their responses. */
+    private void drainBacklog() {
+        while (!backlog.isEmpty() && canProcess() && !closing) {
+            process(backlog.poll());
+        }
+        updateAutoRead();
+    }
+
+    private boolean canProcess() {
+        return ctx.channel().isWritable() && inFlight < settings.maxInFlightPerConnection();
+    }
+
+    private void process(Object msg) {
         long start = System.nanoTime();
         if (msg instanceof MalformedFrame m) {
             metrics.received(m.frameBytes());
@@ -343,7 +373,7 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
             metrics.writeFinished();
             state.writeFinished();
             answer(outcome(r, f, ok), r.getOpCase(), start);
-            updateAutoRead();
+            drainBacklog();
         }));
     }
 
@@ -407,17 +437,19 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-        updateAutoRead();
+        drainBacklog();
         ctx.fireChannelWritabilityChanged();
     }
 
+    /** Reads only while requests can be answered and none wait: back-pressure without blocking. */
     private void updateAutoRead() {
-        if (closing) {
-            return;
-        }
-        boolean read = ctx.channel().isWritable() && inFlight < settings.maxInFlightPerConnection();
-        if (ctx.channel().config().isAutoRead() != read) {
-            ctx.channel().config().setAutoRead(read);
+        boolean read = !closing && backlog.isEmpty() && canProcess();
+        if (read != !paused) {
+            paused = !read;
+            metrics.paused(paused);
+            if (!closing) {
+                ctx.channel().config().setAutoRead(read);
+            }
         }
     }
 
@@ -432,10 +464,6 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
             LOG.log(Level.WARNING, ctx.channel() + ": closing after an error", cause);
             fatal(0, Status.INTERNAL, String.valueOf(cause));
         }
-    }
-
-    boolean idle() {
-        return inFlight == 0;
     }
 
     /** A request that parsed but is invalid. */

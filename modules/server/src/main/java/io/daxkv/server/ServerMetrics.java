@@ -40,6 +40,7 @@ public final class ServerMetrics {
     private final LongAdder protocolErrors = new LongAdder();
     private final AtomicInteger connectionsOpen = new AtomicInteger();
     private final AtomicInteger writesInFlight = new AtomicInteger();
+    private final AtomicInteger connectionsPaused = new AtomicInteger();
     private final boolean latencyHistograms;
     private final DaxKV kv;
     private volatile Stats cachedStats;
@@ -79,6 +80,8 @@ public final class ServerMetrics {
         counter("daxkv_protocol_errors_total", "Connections closed for a protocol error (bad frame, "
                 + "missing hello, deadline)", protocolErrors::sum);
         gauge("daxkv_connections_open", "Connections open now", connectionsOpen::get);
+        gauge("daxkv_connections_paused", "Connections whose reading is paused: the client does not read its "
+                + "responses fast enough, or too many of its writes wait for their commit", connectionsPaused::get);
         gauge("daxkv_writes_in_flight", "Durable writes waiting for their commit", writesInFlight::get);
         storeCounter("daxkv_store_faults_total", "First writes to unwritten blocks (faults)", Stats::faults);
         storeCounter("daxkv_store_conversions_total", "Unwritten-to-written conversions", Stats::conversions);
@@ -136,6 +139,17 @@ public final class ServerMetrics {
         }
     }
 
+    /** Requests of {@code op} answered so far, whatever their status. */
+    public long answered(Request.OpCase op) {
+        long n = 0;
+        for (CounterDataPoint p : requests.get(op)) {
+            if (p != null) {
+                n += p.getLongValue();
+            }
+        }
+        return n;
+    }
+
     void received(int bytes) {
         bytesIn.add(bytes);
     }
@@ -159,6 +173,18 @@ public final class ServerMetrics {
 
     void protocolError() {
         protocolErrors.increment();
+    }
+
+    void paused(boolean paused) {
+        if (paused) {
+            connectionsPaused.incrementAndGet();
+        } else {
+            connectionsPaused.decrementAndGet();
+        }
+    }
+
+    public int connectionsPaused() {
+        return connectionsPaused.get();
     }
 
     void writeStarted() {
@@ -208,6 +234,7 @@ public final class ServerMetrics {
         m.put("journal_used_bytes", s.journalUsedBytes());
         m.put("connections_open", (long) connectionsOpen.get());
         m.put("connections_accepted_total", connectionsAccepted.sum());
+        m.put("connections_paused", (long) connectionsPaused.get());
         m.put("writes_in_flight", (long) writesInFlight.get());
         m.put("network_received_bytes_total", bytesIn.sum());
         m.put("network_sent_bytes_total", bytesOut.sum());

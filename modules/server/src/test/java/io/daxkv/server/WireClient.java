@@ -35,9 +35,13 @@ final class WireClient implements AutoCloseable {
     }
 
     static WireClient connected(InetSocketAddress address) throws IOException {
+        return connected(address, "");
+    }
+
+    static WireClient connected(InetSocketAddress address, String token) throws IOException {
         WireClient c = new WireClient(address);
         Response r = c.call(Request.newBuilder().setId(1)
-                .setHello(Hello.newBuilder().setProtocolVersion(Protocol.VERSION)).build());
+                .setHello(Hello.newBuilder().setProtocolVersion(Protocol.VERSION).setAuthToken(token)).build());
         if (r.getStatus() != io.daxkv.protocol.Status.OK) {
             throw new IOException("hello failed: " + r);
         }
