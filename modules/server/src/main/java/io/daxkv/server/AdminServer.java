@@ -49,7 +49,7 @@ final class AdminServer {
             throw new IllegalArgumentException("admin.bind: " + bind + " is not a loopback address; admin HTTP "
                     + "serves loopback only");
         }
-        channel = new ServerBootstrap().group(group).channel(channelClass)
+        ServerBootstrap b = new ServerBootstrap().group(group).channel(channelClass)
                 .childHandler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
@@ -58,8 +58,8 @@ final class AdminServer {
                                 .addLast(new HttpObjectAggregator(8192))
                                 .addLast(new Handler(metrics, healthy));
                     }
-                })
-                .bind(new InetSocketAddress(address, port)).sync().channel();
+                });
+        channel = DaxKVServer.bind(b, new InetSocketAddress(address, port), "admin.bind/admin.port");
     }
 
     InetSocketAddress address() {

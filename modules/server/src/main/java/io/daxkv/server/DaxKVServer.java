@@ -124,11 +124,23 @@ public final class DaxKVServer implements AutoCloseable {
                             p.addLast("requests", new RequestHandler(kv, s, metrics, state));
                         }
                     });
-            this.serverChannel = b.bind(new InetSocketAddress(s.bind(), s.port())).sync().channel();
-            this.admin = s.adminEnabled() ? new AdminServer(s.adminBind(), s.adminPort(), boss, channelClass, metrics,
-                    this::healthy) : null;
+            Channel bound = null;
+            try {
+                bound = bind(b, new InetSocketAddress(s.bind(), s.port()), "server.bind/server.port");
+                this.admin = s.adminEnabled() ? new AdminServer(s.adminBind(), s.adminPort(), boss, channelClass,
+                        metrics, this::healthy) : null;
+            } catch (RuntimeException | InterruptedException e) {
+                if (bound != null) {
+                    bound.close().syncUninterruptibly();
+                }
+                throw e;
+            }
+            this.serverChannel = bound;
         } catch (RuntimeException | InterruptedException e) {
             shutdownGroups();
+            if (ownsStore) {
+                kv.close();
+            }
             throw e;
         }
         LOG.info(() -> "daxkv " + VERSION + " serving " + kv.directory() + " on " + address() + " (" + transportName
@@ -225,6 +237,18 @@ public final class DaxKVServer implements AutoCloseable {
         }
         LOG.info(() -> "daxkv server stopped in " + ServerState.millis(System.nanoTime() - t0) + " ms");
         terminated.countDown();
+    }
+
+    /** Binds, turning Netty's sneaky-thrown BindException into an error naming the address and the settings. */
+    static Channel bind(io.netty.bootstrap.AbstractBootstrap<?, ?> b, InetSocketAddress address, String settings)
+            throws InterruptedException {
+        try {
+            return b.bind(address).sync().channel();
+        } catch (InterruptedException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot listen on " + address + " (" + settings + "): " + e.getMessage(), e);
+        }
     }
 
     private void shutdownGroups() {
