@@ -26,12 +26,22 @@ final class WireClient implements AutoCloseable {
     private final DataInputStream in;
 
     WireClient(InetSocketAddress address) throws IOException {
-        socket = new Socket();
+        this(plain(address));
+    }
+
+    /** Over an already connected socket (a TLS one, say). */
+    WireClient(Socket connected) throws IOException {
+        socket = connected;
         socket.setTcpNoDelay(true);
         socket.setSoTimeout(10_000);
-        socket.connect(address, 5_000);
         out = socket.getOutputStream();
         in = new DataInputStream(socket.getInputStream());
+    }
+
+    private static Socket plain(InetSocketAddress address) throws IOException {
+        Socket s = new Socket();
+        s.connect(address, 5_000);
+        return s;
     }
 
     static WireClient connected(InetSocketAddress address) throws IOException {
@@ -39,7 +49,10 @@ final class WireClient implements AutoCloseable {
     }
 
     static WireClient connected(InetSocketAddress address, String token) throws IOException {
-        WireClient c = new WireClient(address);
+        return hello(new WireClient(address), token);
+    }
+
+    static WireClient hello(WireClient c, String token) throws IOException {
         Response r = c.call(Request.newBuilder().setId(1)
                 .setHello(Hello.newBuilder().setProtocolVersion(Protocol.VERSION).setAuthToken(token)).build());
         if (r.getStatus() != io.daxkv.protocol.Status.OK) {

@@ -1,0 +1,100 @@
+package io.daxkv.server;
+
+import static io.daxkv.server.WireProtocolTest.bs;
+import static io.daxkv.server.WireProtocolTest.get;
+import static io.daxkv.server.WireProtocolTest.put;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.daxkv.protocol.Status;
+import io.netty.handler.ssl.OpenSsl;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.cert.CertificateFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManagerFactory;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** TLS from PEM files with either provider; a plaintext client gets no service and hurts no one. */
+class TlsTest {
+
+    @TempDir
+    Path tmp;
+
+    static Path resource(String name) {
+        try {
+            return Path.of(TlsTest.class.getResource("/tls/" + name).toURI());
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static SSLContext trusting() throws Exception {
+        KeyStore ks = KeyStore.getInstance(KeyStore.getDefaultType());
+        ks.load(null, null);
+        try (InputStream in = TlsTest.class.getResourceAsStream("/tls/server.crt")) {
+            ks.setCertificateEntry("server", CertificateFactory.getInstance("X.509").generateCertificate(in));
+        }
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(ks);
+        SSLContext ctx = SSLContext.getInstance("TLS");
+        ctx.init(null, tmf.getTrustManagers(), null);
+        return ctx;
+    }
+
+    static WireClient tlsClient(InetSocketAddress a) throws Exception {
+        SSLSocket s = (SSLSocket) trusting().getSocketFactory().createSocket("localhost", a.getPort());
+        var params = s.getSSLParameters();
+        params.setEndpointIdentificationAlgorithm("HTTPS"); // check the name like a real client
+        s.setSSLParameters(params);
+        s.startHandshake();
+        return WireClient.hello(new WireClient(s), "");
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = NetSettings.TlsProvider.class, names = {"OPENSSL", "JDK"})
+    void servesOverTlsWithEitherProvider(NetSettings.TlsProvider provider) throws Exception {
+        if (provider == NetSettings.TlsProvider.OPENSSL) {
+            Assumptions.assumeTrue(OpenSsl.isAvailable(), "netty-tcnative loads on this machine");
+        }
+        NetSettings.Tls tls = new NetSettings.Tls(resource("server.crt"), resource("server.key"), provider);
+        try (TestServer ts = new TestServer(tmp.resolve("s"), s -> Settings.with(s, "tls", tls))) {
+            try (WireClient c = tlsClient(ts.address())) {
+                assertEquals(Status.OK, c.call(put(2, "k", "secret")).getStatus());
+                assertEquals(bs("secret"), c.call(get(3, "k")).getGet().getValue());
+            }
+            try (WireClient plain = new WireClient(ts.address())) {
+                plain.socket().setSoTimeout(5_000);
+                plain.sendRaw(io.daxkv.protocol.FrameEncoder.toBytes(put(1, "k", "plaintext")));
+                assertThrows(IOException.class, plain::read, "no protocol answer without TLS");
+            }
+            try (WireClient c = tlsClient(ts.address())) {
+                assertEquals(bs("secret"), c.call(get(3, "k")).getGet().getValue(), "served on; data intact");
+            }
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void openSslLoadsHere() {
+        // netty-tcnative-boringssl-static for linux-x86_64 is a dependency: on this platform it must load,
+        // or the "auto" provider silently falls back to the JDK
+        Assumptions.assumeTrue(System.getProperty("os.arch").equals("amd64") && System.getProperty("os.name").equals("Linux"));
+        assertTrue(OpenSsl.isAvailable(), String.valueOf(OpenSsl.unavailabilityCause()));
+    }
+
+    @org.junit.jupiter.api.Test
+    void aMissingKeyFileIsAClearError() {
+        NetSettings.Tls tls = new NetSettings.Tls(resource("server.crt"), tmp.resolve("nope.key"), NetSettings.TlsProvider.JDK);
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> new TestServer(tmp.resolve("s"), s -> Settings.with(s, "tls", tls)).close());
+        assertTrue(e.getMessage().contains("server.tls.private-key") && e.getMessage().contains("nope.key"), e.getMessage());
+    }
+}
