@@ -32,20 +32,20 @@ final class FormatCommand extends BaseCommand {
     @Parameters(index = "0", paramLabel = "DIR", description = "the directory to create the store in")
     Path dir;
 
-    @Option(names = "--region-size", paramLabel = "SIZE", converter = Sizes.Converter.class,
+    @Option(names = "--region-size", paramLabel = "SIZE", converter = SizeConverter.class,
             description = "size of each region file: a multiple of 1M from "
                     + (Options.MIN_REGION_SIZE_BYTES >> 20) + "M to " + (Options.MAX_REGION_SIZE_BYTES >> 20)
                     + "M (default: " + (Options.DEFAULT_REGION_SIZE_BYTES >> 20) + "M);"
                     + " the suffixes K, M, G are powers of 1024")
     Long regionSize;
 
-    @Option(names = "--block-size", paramLabel = "SIZE", converter = Sizes.Converter.class,
+    @Option(names = "--block-size", paramLabel = "SIZE", converter = SizeConverter.class,
             description = "allocation block size: a power of two from " + Options.MIN_BLOCK_SIZE_BYTES
                     + " to " + (Options.MAX_BLOCK_SIZE_BYTES >> 10) + "K (default: "
                     + Options.DEFAULT_BLOCK_SIZE_BYTES + ")")
     Long blockSize;
 
-    @Option(names = "--journal-size", paramLabel = "SIZE", converter = Sizes.Converter.class,
+    @Option(names = "--journal-size", paramLabel = "SIZE", converter = SizeConverter.class,
             description = "size of the JOURNAL file: a multiple of 4K from " + (Options.MIN_JOURNAL_SIZE_BYTES >> 20)
                     + "M to " + (Options.MAX_JOURNAL_SIZE_BYTES >> 20) + "M (default: "
                     + (Options.DEFAULT_JOURNAL_SIZE_BYTES >> 20) + "M)")

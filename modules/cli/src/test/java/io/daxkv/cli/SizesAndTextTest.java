@@ -6,9 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.daxkv.DaxKVException;
+import io.daxkv.server.config.Sizes;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
 
 /** The pure helpers: size parsing, escaping, exit-code mapping. */
 class SizesAndTextTest {
@@ -41,6 +43,14 @@ class SizesAndTextTest {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Sizes.parse(bad), bad);
             assertTrue(e.getMessage().contains("'" + bad + "'"), e::getMessage);
         }
+    }
+
+    @Test
+    void theSizeConverterWrapsTheSharedGrammar() {
+        assertEquals(64L << 20, new SizeConverter().convert("64M"));
+        CommandLine.TypeConversionException e = assertThrows(CommandLine.TypeConversionException.class,
+                () -> new SizeConverter().convert("64Q"));
+        assertEquals("'64Q' is not a size (bytes, or a number with a K, M, G or T suffix, e.g. 64M)", e.getMessage());
     }
 
     private static String esc(int... bytes) {
