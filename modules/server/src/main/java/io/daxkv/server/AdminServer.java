@@ -21,9 +21,7 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.timeout.ReadTimeoutHandler;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.util.function.BooleanSupplier;
 
@@ -37,18 +35,9 @@ final class AdminServer {
 
     private final Channel channel;
 
-    AdminServer(String bind, int port, EventLoopGroup group, Class<? extends ServerChannel> channelClass,
+    /** {@code address} is a loopback address: the config refuses any other for admin.bind. */
+    AdminServer(InetSocketAddress address, EventLoopGroup group, Class<? extends ServerChannel> channelClass,
                 ServerMetrics metrics, BooleanSupplier healthy) throws InterruptedException {
-        InetAddress address;
-        try {
-            address = InetAddress.getByName(bind);
-        } catch (UnknownHostException e) {
-            throw new IllegalArgumentException("admin.bind: '" + bind + "' does not resolve", e);
-        }
-        if (!address.isLoopbackAddress()) {
-            throw new IllegalArgumentException("admin.bind: " + bind + " is not a loopback address; admin HTTP "
-                    + "serves loopback only");
-        }
         ServerBootstrap b = new ServerBootstrap().group(group).channel(channelClass)
                 .childHandler(new ChannelInitializer<Channel>() {
                     @Override
@@ -59,7 +48,7 @@ final class AdminServer {
                                 .addLast(new Handler(metrics, healthy));
                     }
                 });
-        channel = DaxKVServer.bind(b, new InetSocketAddress(address, port), "admin.bind/admin.port");
+        channel = DaxKVServer.bind(b, address, "admin.bind/admin.port");
     }
 
     InetSocketAddress address() {

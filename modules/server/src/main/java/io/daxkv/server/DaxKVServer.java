@@ -29,6 +29,8 @@ import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.GlobalEventExecutor;
+import io.daxkv.server.config.Allocator;
+import io.daxkv.server.config.ServerConfig;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
@@ -37,7 +39,7 @@ import java.util.logging.Logger;
  * The daxkv network server: the protocol port and the admin HTTP port over one store.
  *
  * <pre>{@code
- * try (DaxKVServer server = DaxKVServer.start(kv, settings)) {   // kv stays the caller's
+ * try (DaxKVServer server = DaxKVServer.start(kv, ServerConfig.defaults())) {   // kv stays the caller's
  *     server.awaitTermination();
  * }
  * }</pre>
@@ -57,7 +59,7 @@ public final class DaxKVServer implements AutoCloseable {
 
     private final DaxKV kv;
     private final boolean ownsStore;
-    private final NetSettings settings;
+    private final ServerConfig config;
     private final ServerMetrics metrics;
     private final ServerState state = new ServerState();
     private final EventLoopGroup boss;
@@ -69,11 +71,13 @@ public final class DaxKVServer implements AutoCloseable {
     private final String transportName;
     private volatile boolean closed;
 
-    private DaxKVServer(DaxKV kv, boolean ownsStore, NetSettings s) throws InterruptedException {
+    private DaxKVServer(DaxKV kv, boolean ownsStore, ServerConfig config) throws InterruptedException {
         this.kv = kv;
         this.ownsStore = ownsStore;
-        this.settings = s;
-        this.metrics = new ServerMetrics(kv, s.latencyHistograms());
+        this.config = config;
+        var s = config.server();
+        var limits = config.limits();
+        this.metrics = new ServerMetrics(kv, config.metrics().enabled(), config.metrics().latencyHistograms());
         boolean epoll = switch (s.transport()) {
             case EPOLL -> {
                 if (!Epoll.isAvailable()) {
@@ -88,13 +92,15 @@ public final class DaxKVServer implements AutoCloseable {
         this.transportName = epoll ? "epoll" : "nio";
         IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         Class<? extends ServerChannel> channelClass = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
-        int threads = s.ioThreads() > 0 ? s.ioThreads() : Runtime.getRuntime().availableProcessors();
+        int threads = s.ioThreadCount();
         this.boss = new MultiThreadIoEventLoopGroup(1, io);
         this.workers = new MultiThreadIoEventLoopGroup(threads, io);
-        ByteBufAllocator alloc = s.allocator() == NetSettings.Allocator.POOLED
+        ByteBufAllocator alloc = s.allocator() == Allocator.POOLED
                 ? PooledByteBufAllocator.DEFAULT : new AdaptiveByteBufAllocator();
-        SslContext ssl = s.tls() == null ? null : Tls.serverContext(s.tls());
-        ConnectionLimiter limiter = new ConnectionLimiter(s.maxConnections(), metrics);
+        SslContext ssl = s.tls().enabled() ? Tls.serverContext(s.tls()) : null;
+        ConnectionLimiter limiter = new ConnectionLimiter(limits.maxConnections(), metrics);
+        ConnectionSettings perConnection = ConnectionSettings.of(config);
+        long idle = limits.idleTimeout().toMillis();
         try {
             ServerBootstrap b = new ServerBootstrap()
                     .group(boss, workers)
@@ -104,7 +110,8 @@ public final class DaxKVServer implements AutoCloseable {
                     .childOption(ChannelOption.TCP_NODELAY, true)
                     .childOption(ChannelOption.ALLOCATOR, alloc)
                     .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
-                            new WriteBufferWaterMark(s.writeBufferLowBytes(), s.writeBufferHighBytes()))
+                            new WriteBufferWaterMark(Math.toIntExact(limits.writeBufferLow()),
+                                    Math.toIntExact(limits.writeBufferHigh())))
                     .childHandler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel ch) {
@@ -114,21 +121,20 @@ public final class DaxKVServer implements AutoCloseable {
                                 p.addLast("tls", ssl.newHandler(ch.alloc()));
                             }
                             p.addLast("limit", limiter);
-                            long idle = s.idleTimeout().toMillis();
                             if (idle > 0) {
                                 p.addLast("idle", new IdleStateHandler(true, idle, 0, 0, TimeUnit.MILLISECONDS));
                             }
-                            p.addLast("frames", new FrameDecoder<>(Request.parser(), s.maxFrameBytes()));
+                            p.addLast("frames", new FrameDecoder<>(Request.parser(), perConnection.maxFrameBytes()));
                             p.addLast("encoder", FrameEncoder.INSTANCE);
                             p.addLast("flush", new FlushConsolidationHandler(256, true));
-                            p.addLast("requests", new RequestHandler(kv, s, metrics, state));
+                            p.addLast("requests", new RequestHandler(kv, perConnection, metrics, state));
                         }
                     });
             Channel bound = null;
             try {
-                bound = bind(b, new InetSocketAddress(s.bind(), s.port()), "server.bind/server.port");
-                this.admin = s.adminEnabled() ? new AdminServer(s.adminBind(), s.adminPort(), boss, channelClass,
-                        metrics, this::healthy) : null;
+                bound = bind(b, s.socketAddress(), "server.bind/server.port");
+                this.admin = config.admin().enabled() ? new AdminServer(config.admin().socketAddress(), boss,
+                        channelClass, metrics, this::healthy) : null;
             } catch (RuntimeException | InterruptedException e) {
                 if (bound != null) {
                     bound.close().syncUninterruptibly();
@@ -145,19 +151,19 @@ public final class DaxKVServer implements AutoCloseable {
         }
         LOG.info(() -> "daxkv " + VERSION + " serving " + kv.directory() + " on " + address() + " (" + transportName
                 + ", " + threads + " I/O threads" + (ssl != null ? ", TLS" : "")
-                + (s.authRequired() ? ", auth token required" : "") + ")"
+                + (perConnection.token() != null ? ", auth token required" : "") + ")"
                 + (admin != null ? "; admin HTTP on " + admin.address() : ""));
     }
 
     /** Serves {@code kv}, which stays the caller's: closing the server does not close it. */
-    public static DaxKVServer start(DaxKV kv, NetSettings settings) {
-        return start(kv, false, settings);
+    public static DaxKVServer start(DaxKV kv, ServerConfig config) {
+        return start(kv, false, config);
     }
 
     /** Serves {@code kv}; with {@code ownsStore}, {@link #close()} closes it too. */
-    public static DaxKVServer start(DaxKV kv, boolean ownsStore, NetSettings settings) {
+    public static DaxKVServer start(DaxKV kv, boolean ownsStore, ServerConfig config) {
         try {
-            return new DaxKVServer(kv, ownsStore, settings);
+            return new DaxKVServer(kv, ownsStore, config);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while binding", e);
@@ -174,8 +180,8 @@ public final class DaxKVServer implements AutoCloseable {
         return admin == null ? null : admin.address();
     }
 
-    public NetSettings settings() {
-        return settings;
+    public ServerConfig config() {
+        return config;
     }
 
     public ServerMetrics metrics() {
@@ -214,14 +220,14 @@ public final class DaxKVServer implements AutoCloseable {
         }
         int left;
         try {
-            left = state.awaitDrained(settings.shutdownGrace().toNanos());
+            left = state.awaitDrained(config.limits().shutdownGrace().toNanos());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             left = -1;
         }
         if (left > 0) {
             LOG.warning(left + " writes still waiting for their commit after the grace period of "
-                    + settings.shutdownGrace().toMillis() + " ms");
+                    + config.limits().shutdownGrace().toMillis() + " ms");
         }
         try {
             kv.sync();
@@ -229,7 +235,7 @@ public final class DaxKVServer implements AutoCloseable {
             LOG.warning("commit at shutdown failed: " + e);
         }
         // responses already written are flushed by close()
-        channels.close().awaitUninterruptibly(settings.shutdownGrace().toMillis(), TimeUnit.MILLISECONDS);
+        channels.close().awaitUninterruptibly(config.limits().shutdownGrace().toMillis() + 1000, TimeUnit.MILLISECONDS);
         closed = true;
         shutdownGroups();
         if (ownsStore) {

@@ -60,7 +60,7 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = Logger.getLogger(RequestHandler.class.getName());
 
     private final DaxKV kv;
-    private final NetSettings settings;
+    private final ConnectionSettings settings;
     private final ServerMetrics metrics;
     private final ServerState state;
     private final byte[] token;
@@ -73,12 +73,12 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
     private ScheduledFuture<?> helloTimer;
     private ScheduledFuture<?> frameTimer;
 
-    RequestHandler(DaxKV kv, NetSettings settings, ServerMetrics metrics, ServerState state) {
+    RequestHandler(DaxKV kv, ConnectionSettings settings, ServerMetrics metrics, ServerState state) {
         this.kv = kv;
         this.settings = settings;
         this.metrics = metrics;
         this.state = state;
-        this.token = settings.authRequired() ? settings.authToken().getBytes(StandardCharsets.UTF_8) : null;
+        this.token = settings.token();
     }
 
     @Override
@@ -88,13 +88,13 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
-        long helloNanos = settings.helloDeadline().toNanos();
+        long helloNanos = settings.helloDeadlineNanos();
         helloTimer = ctx.executor().schedule(() -> {
             if (!helloDone) {
-                fatal(0, Status.HELLO_REQUIRED, "no hello within " + settings.helloDeadline().toMillis() + " ms");
+                fatal(0, Status.HELLO_REQUIRED, "no hello within " + millis(settings.helloDeadlineNanos()) + " ms");
             }
         }, helloNanos, TimeUnit.NANOSECONDS);
-        long deadline = settings.frameDeadline().toNanos();
+        long deadline = settings.frameDeadlineNanos();
         if (deadline > 0) {
             long period = Math.max(TimeUnit.MILLISECONDS.toNanos(50), deadline / 4);
             frameTimer = ctx.executor().scheduleWithFixedDelay(this::checkFrameDeadline, period, period,
@@ -126,15 +126,15 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
     private void checkFrameDeadline() {
         FrameDecoder<?> decoder = ctx.pipeline().get(FrameDecoder.class);
         long since = decoder == null ? 0 : decoder.partialSinceNanos();
-        if (since != 0 && System.nanoTime() - since > settings.frameDeadline().toNanos()) {
-            fatal(0, Status.BAD_REQUEST, "frame not finished within " + settings.frameDeadline().toMillis() + " ms");
+        if (since != 0 && System.nanoTime() - since > settings.frameDeadlineNanos()) {
+            fatal(0, Status.BAD_REQUEST, "frame not finished within " + millis(settings.frameDeadlineNanos()) + " ms");
         }
     }
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt instanceof IdleStateEvent && inFlight == 0) {
-            LOG.fine(() -> ctx.channel() + ": closed after " + settings.idleTimeout().toSeconds() + " s idle");
+            LOG.fine(() -> ctx.channel() + ": closed after " + settings.idleTimeoutMillis() + " ms idle");
             ctx.close();
             return;
         }
@@ -165,7 +165,7 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
     }
 
     private boolean canProcess() {
-        return ctx.channel().isWritable() && inFlight < settings.maxInFlightPerConnection();
+        return ctx.channel().isWritable() && inFlight < settings.maxInFlight();
     }
 
     private void process(Object msg) {
@@ -406,6 +406,10 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
         }
         String message = e.getMessage() != null ? e.getMessage() : e.getClass().getName();
         return error(r.getId(), s, ServerMetrics.opName(r.getOpCase()) + ": " + message);
+    }
+
+    private static long millis(long nanos) {
+        return TimeUnit.NANOSECONDS.toMillis(nanos);
     }
 
     private static Response error(long id, Status status, String message) {

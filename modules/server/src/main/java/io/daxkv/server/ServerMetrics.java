@@ -41,17 +41,24 @@ public final class ServerMetrics {
     private final AtomicInteger connectionsOpen = new AtomicInteger();
     private final AtomicInteger writesInFlight = new AtomicInteger();
     private final AtomicInteger connectionsPaused = new AtomicInteger();
+    private final boolean enabled;
     private final boolean latencyHistograms;
     private final DaxKV kv;
     private volatile Stats cachedStats;
 
-    public ServerMetrics(DaxKV kv, boolean latencyHistograms) {
+    /**
+     * @param enabled           count requests, bytes and errors (metrics.enabled); store figures and
+     *                          connection gauges are reported either way
+     * @param latencyHistograms also time each request (metrics.latency-histograms)
+     */
+    public ServerMetrics(DaxKV kv, boolean enabled, boolean latencyHistograms) {
         this.kv = kv;
-        this.latencyHistograms = latencyHistograms;
+        this.enabled = enabled;
+        this.latencyHistograms = enabled && latencyHistograms;
         Counter reqs = Counter.builder().name("daxkv_requests_total")
                 .help("Requests answered, by operation and status").labelNames("op", "status")
                 .withoutExemplars().register(registry);
-        Histogram hist = latencyHistograms
+        Histogram hist = this.latencyHistograms
                 ? Histogram.builder().name("daxkv_request_duration_seconds")
                         .help("Time from reading a request to writing its response, by operation")
                         .labelNames("op").classicOnly()
@@ -132,6 +139,9 @@ public final class ServerMetrics {
 
     /** Counts one answered request and, with histograms on, its latency. */
     void answered(Request.OpCase op, Status status, long startNanos) {
+        if (!enabled) {
+            return;
+        }
         int i = status == Status.UNRECOGNIZED ? Status.INTERNAL.ordinal() : status.ordinal();
         requests.get(op)[i].inc();
         if (latencyHistograms) {
@@ -151,10 +161,16 @@ public final class ServerMetrics {
     }
 
     void received(int bytes) {
+        if (!enabled) {
+            return;
+        }
         bytesIn.add(bytes);
     }
 
     void sent(int bytes) {
+        if (!enabled) {
+            return;
+        }
         bytesOut.add(bytes);
     }
 

@@ -1,5 +1,7 @@
 package io.daxkv.server;
 
+import io.daxkv.server.config.TlsProvider;
+import io.daxkv.server.config.TlsSettings;
 import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
@@ -15,7 +17,7 @@ final class Tls {
     private Tls() {
     }
 
-    static SslProvider provider(NetSettings.TlsProvider wanted) {
+    static SslProvider provider(TlsProvider wanted) {
         return switch (wanted) {
             case JDK -> SslProvider.JDK;
             case OPENSSL -> {
@@ -29,16 +31,17 @@ final class Tls {
         };
     }
 
-    static SslContext serverContext(NetSettings.Tls tls) {
+    static SslContext serverContext(TlsSettings tls) {
         SslProvider provider = provider(tls.provider());
+        java.nio.file.Path chain = tls.certChain().orElseThrow();
+        java.nio.file.Path key = tls.privateKey().orElseThrow();
         try {
-            SslContext ctx = SslContextBuilder.forServer(tls.certChain().toFile(), tls.privateKey().toFile())
-                    .sslProvider(provider).build();
-            LOG.info(() -> "TLS with " + provider + " from " + tls.certChain());
+            SslContext ctx = SslContextBuilder.forServer(chain.toFile(), key.toFile()).sslProvider(provider).build();
+            LOG.info(() -> "TLS with " + provider + " from " + chain);
             return ctx;
         } catch (SSLException | IllegalArgumentException e) {
-            throw new IllegalStateException("cannot set up TLS from server.tls.cert-chain " + tls.certChain()
-                    + " and server.tls.private-key " + tls.privateKey() + ": " + e.getMessage(), e);
+            throw new IllegalStateException("cannot set up TLS from server.tls.cert-chain " + chain
+                    + " and server.tls.private-key " + key + ": " + e.getMessage(), e);
         }
     }
 }

@@ -90,12 +90,12 @@ class AdminHttpTest {
         try (TestServer first = new TestServer(tmp.resolve("a"))) {
             int taken = first.address().getPort();
             IllegalStateException e = assertThrows(IllegalStateException.class,
-                    () -> new TestServer(tmp.resolve("b"), s -> Settings.with(s, "port", taken)).close());
+                    () -> new TestServer(tmp.resolve("b"), java.util.Map.of("server.port", "" + taken)).close());
             assertTrue(e.getMessage().contains("cannot listen on") && e.getMessage().contains(":" + taken)
                     && e.getMessage().contains("server.port"), e.getMessage());
             int adminTaken = first.server.adminAddress().getPort();
             e = assertThrows(IllegalStateException.class,
-                    () -> new TestServer(tmp.resolve("b"), s -> Settings.with(s, "adminPort", adminTaken)).close());
+                    () -> new TestServer(tmp.resolve("b"), java.util.Map.of("admin.port", "" + adminTaken)).close());
             assertTrue(e.getMessage().contains("admin.port"), e.getMessage());
             // the failed starts closed their stores: the directory opens again
             io.daxkv.DaxKV.open(tmp.resolve("b")).close();
@@ -104,8 +104,8 @@ class AdminHttpTest {
 
     @Test
     void adminRefusesToBindBeyondLoopback() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> new TestServer(tmp.resolve("s"), s -> Settings.with(s, "adminBind", "0.0.0.0")).close());
+        var e = assertThrows(io.daxkv.server.config.ConfigException.class,
+                () -> TestServer.config(java.util.Map.of("admin.bind", "0.0.0.0")));
         assertTrue(e.getMessage().contains("admin.bind") && e.getMessage().contains("loopback"), e.getMessage());
     }
 }

@@ -26,6 +26,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -49,16 +50,16 @@ class BadInputTest {
 
     private String token = "";
 
-    private void start(java.util.function.UnaryOperator<NetSettings> tweak) throws IOException {
-        ts = new TestServer(tmp.resolve("s"), tweak);
+    private void start(Map<String, String> overrides) throws IOException {
+        ts = new TestServer(tmp.resolve("s"), overrides);
         ts.kv.put(SENTINEL_KEY, SENTINEL);
-        token = ts.server.settings().authRequired() ? ts.server.settings().authToken() : "";
+        token = ts.server.config().resolveAuthToken().orElse("");
         good = WireClient.connected(ts.address(), token);
     }
 
     @BeforeEach
     void startDefault() throws IOException {
-        start(s -> s);
+        start(Map.of());
     }
 
     @AfterEach
@@ -69,11 +70,11 @@ class BadInputTest {
         ts.close();
     }
 
-    private void restart(java.util.function.UnaryOperator<NetSettings> tweak) throws IOException {
+    private void restart(Map<String, String> overrides) throws IOException {
         good.close();
         ts.close();
         tmp = tmp.resolve("again");
-        start(tweak);
+        start(overrides);
     }
 
     private void assertStillServing() throws IOException {
@@ -119,7 +120,7 @@ class BadInputTest {
 
     @Test
     void frameOfExactlyTheLimitIsReadAndOneMoreIsRefused() throws IOException {
-        int max = TestServer.settings().maxFrameBytes();
+        int max = (int) TestServer.config().limits().maxFrame();
         // a ping of exactly max bytes is answered
         Request ping = Request.newBuilder().setId(5).setPing(Ping.newBuilder()
                 .setPayload(ByteString.copyFrom(new byte[max - 16]))).build();
@@ -163,7 +164,7 @@ class BadInputTest {
 
     @Test
     void aFrameThatNeverFinishesIsClosedAtTheDeadline() throws IOException {
-        restart(s -> Settings.with(s, "frameDeadline", Duration.ofMillis(300)));
+        restart(Map.of("limits.frame-deadline", "300ms"));
         try (WireClient c = helloed()) {
             byte[] start = new byte[100];
             System.arraycopy(varint(1 << 20), 0, start, 0, 3);
@@ -233,30 +234,32 @@ class BadInputTest {
 
     @Test
     void oversizedKeysAndValuesAndEmptyKeysAreRefusedByName() throws IOException {
-        NetSettings s = TestServer.settings();
+        var s = TestServer.config().limits();
+        int maxKey = (int) s.maxKey();
+        int maxValue = (int) s.maxValue();
         try (WireClient c = helloed()) {
             Response r = c.call(Request.newBuilder().setId(2).setPut(Put.newBuilder()
-                    .setKey(ByteString.copyFrom(new byte[s.maxKeyBytes() + 1])).setValue(bs("v"))).build());
+                    .setKey(ByteString.copyFrom(new byte[maxKey + 1])).setValue(bs("v"))).build());
             assertEquals(Status.TOO_LARGE, r.getStatus());
-            assertTrue(r.getError().contains("key of " + (s.maxKeyBytes() + 1) + " bytes"), r.getError());
+            assertTrue(r.getError().contains("key of " + (maxKey + 1) + " bytes"), r.getError());
             r = c.call(Request.newBuilder().setId(3).setPut(Put.newBuilder()
-                    .setKey(bs("k")).setValue(ByteString.copyFrom(new byte[s.maxValueBytes() + 1]))).build());
+                    .setKey(bs("k")).setValue(ByteString.copyFrom(new byte[maxValue + 1]))).build());
             assertEquals(Status.TOO_LARGE, r.getStatus());
-            assertTrue(r.getError().contains("value of " + (s.maxValueBytes() + 1) + " bytes"), r.getError());
+            assertTrue(r.getError().contains("value of " + (maxValue + 1) + " bytes"), r.getError());
             r = c.call(Request.newBuilder().setId(4).setPut(Put.newBuilder().setKey(ByteString.EMPTY).setValue(bs("v"))).build());
             assertEquals(Status.BAD_REQUEST, r.getStatus());
             assertTrue(r.getError().contains("key must not be empty"), r.getError());
             // values at the limit and keys at the limit are fine
-            byte[] maxKey = new byte[s.maxKeyBytes()];
-            maxKey[0] = 1;
-            byte[] maxValue = new byte[s.maxValueBytes()];
-            new Random(1).nextBytes(maxValue);
-            r = c.call(Request.newBuilder().setId(5).setPut(Put.newBuilder().setKey(ByteString.copyFrom(maxKey))
-                    .setValue(ByteString.copyFrom(maxValue))).build());
+            byte[] longestKey = new byte[maxKey];
+            longestKey[0] = 1;
+            byte[] longestValue = new byte[maxValue];
+            new Random(1).nextBytes(longestValue);
+            r = c.call(Request.newBuilder().setId(5).setPut(Put.newBuilder().setKey(ByteString.copyFrom(longestKey))
+                    .setValue(ByteString.copyFrom(longestValue))).build());
             assertEquals(Status.OK, r.getStatus(), r.getError());
             r = c.call(Request.newBuilder().setId(6).setGet(io.daxkv.protocol.Get.newBuilder()
-                    .setKey(ByteString.copyFrom(maxKey))).build());
-            assertArrayEquals(maxValue, r.getGet().getValue().toByteArray());
+                    .setKey(ByteString.copyFrom(longestKey))).build());
+            assertArrayEquals(longestValue, r.getGet().getValue().toByteArray());
             assertFalse(c.call(get(7, "k")).getGet().getFound(), "the refused put stored nothing");
         }
     }
@@ -280,7 +283,7 @@ class BadInputTest {
 
     @Test
     void withATokenEveryoneMustAuthenticate() throws IOException {
-        restart(s -> Settings.with(s, "authToken", "s3cret"));
+        restart(Map.of("server.auth-token", "s3cret"));
         try (WireClient c = new WireClient(ts.address())) {
             c.send(put(1, "k", "v"));
             expectErrorThenClose(c, Status.UNAUTHENTICATED, "first request must be a hello");
@@ -348,7 +351,7 @@ class BadInputTest {
 
     @Test
     void idleConnectionsAreClosedAndTheCapRefusesTheRest() throws IOException {
-        restart(s -> Settings.with(Settings.with(s, "idleTimeout", Duration.ofMillis(500)), "maxConnections", 20));
+        restart(Map.of("limits.idle-timeout", "500ms", "limits.max-connections", "20"));
         // good holds one slot; fill the rest, then one more is refused
         List<WireClient> idle = new ArrayList<>();
         try {

@@ -18,7 +18,6 @@ import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
@@ -44,12 +43,8 @@ class ServerFuzzTest {
     static void start() throws IOException {
         dir = Files.createTempDirectory("daxkv-fuzz");
         java.util.Arrays.fill(SENTINEL_KEY, (byte) 0xA5);
-        ts = new TestServer(dir.resolve("s"), s -> {
-            NetSettings t = Settings.with(s, "maxKeyBytes", 200);
-            t = Settings.with(t, "maxValueBytes", 2000);
-            t = Settings.with(t, "maxFrameBytes", 4096);
-            return Settings.with(t, "frameDeadline", Duration.ofMillis(500));
-        });
+        ts = new TestServer(dir.resolve("s"), java.util.Map.of("limits.max-key", "200", "limits.max-value", "2000",
+                "limits.max-frame", "4K", "limits.frame-deadline", "500ms"));
         ts.kv.put(SENTINEL_KEY, SENTINEL);
     }
 

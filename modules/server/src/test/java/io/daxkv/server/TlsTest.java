@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.daxkv.protocol.Status;
+import io.daxkv.server.config.TlsProvider;
 import io.netty.handler.ssl.OpenSsl;
 import java.io.IOException;
 import java.io.InputStream;
@@ -50,6 +51,11 @@ class TlsTest {
         return ctx;
     }
 
+    static java.util.Map<String, String> tls(Path key, TlsProvider provider) {
+        return java.util.Map.of("server.tls.enabled", "true", "server.tls.cert-chain", resource("server.crt").toString(),
+                "server.tls.private-key", key.toString(), "server.tls.provider", provider.name().toLowerCase());
+    }
+
     static WireClient tlsClient(InetSocketAddress a) throws Exception {
         SSLSocket s = (SSLSocket) trusting().getSocketFactory().createSocket("localhost", a.getPort());
         var params = s.getSSLParameters();
@@ -60,13 +66,12 @@ class TlsTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = NetSettings.TlsProvider.class, names = {"OPENSSL", "JDK"})
-    void servesOverTlsWithEitherProvider(NetSettings.TlsProvider provider) throws Exception {
-        if (provider == NetSettings.TlsProvider.OPENSSL) {
+    @EnumSource(value = TlsProvider.class, names = {"OPENSSL", "JDK"})
+    void servesOverTlsWithEitherProvider(TlsProvider provider) throws Exception {
+        if (provider == TlsProvider.OPENSSL) {
             Assumptions.assumeTrue(OpenSsl.isAvailable(), "netty-tcnative loads on this machine");
         }
-        NetSettings.Tls tls = new NetSettings.Tls(resource("server.crt"), resource("server.key"), provider);
-        try (TestServer ts = new TestServer(tmp.resolve("s"), s -> Settings.with(s, "tls", tls))) {
+        try (TestServer ts = new TestServer(tmp.resolve("s"), tls(resource("server.key"), provider))) {
             try (WireClient c = tlsClient(ts.address())) {
                 assertEquals(Status.OK, c.call(put(2, "k", "secret")).getStatus());
                 assertEquals(bs("secret"), c.call(get(3, "k")).getGet().getValue());
@@ -92,9 +97,15 @@ class TlsTest {
 
     @org.junit.jupiter.api.Test
     void aMissingKeyFileIsAClearError() {
-        NetSettings.Tls tls = new NetSettings.Tls(resource("server.crt"), tmp.resolve("nope.key"), NetSettings.TlsProvider.JDK);
-        IllegalStateException e = assertThrows(IllegalStateException.class,
-                () -> new TestServer(tmp.resolve("s"), s -> Settings.with(s, "tls", tls)).close());
+        var e = assertThrows(io.daxkv.server.config.ConfigException.class,
+                () -> TestServer.config(tls(tmp.resolve("nope.key"), TlsProvider.JDK)));
         assertTrue(e.getMessage().contains("server.tls.private-key") && e.getMessage().contains("nope.key"), e.getMessage());
+    }
+
+    @org.junit.jupiter.api.Test
+    void aKeyThatIsNotAKeyIsAClearError() {
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> new TestServer(tmp.resolve("s"), tls(resource("server.crt"), TlsProvider.JDK)).close());
+        assertTrue(e.getMessage().contains("server.tls.private-key") && e.getMessage().contains("server.crt"), e.getMessage());
     }
 }
