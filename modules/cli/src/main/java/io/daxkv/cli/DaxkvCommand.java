@@ -18,6 +18,7 @@ import picocli.CommandLine.Spec;
             FormatCommand.class,
             StatCommand.class,
             FsckCommand.class,
+            ServeCommand.class,
             PutCommand.class,
             GetCommand.class,
             DelCommand.class,
@@ -54,6 +55,6 @@ final class DaxkvCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         throw new ParameterException(spec.commandLine(),
-                "missing command: one of format, stat, fsck, put, get, del, scan, demo");
+                "missing command: one of format, stat, fsck, serve, put, get, del, scan, demo");
     }
 }

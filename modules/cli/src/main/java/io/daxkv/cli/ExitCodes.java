@@ -36,7 +36,8 @@ public final class ExitCodes {
         if (t instanceof CliException) {
             return ((CliException) t).exitCode();
         }
-        if (t instanceof picocli.CommandLine.ParameterException) {
+        if (t instanceof picocli.CommandLine.ParameterException
+                || t instanceof io.daxkv.server.config.ConfigException) {
             return USAGE;
         }
         if (t instanceof DaxKVException.MissingJvmFlags) {
@@ -73,6 +74,8 @@ public final class ExitCodes {
         if (!(t instanceof DaxKVException) && !(t instanceof CliException)
                 && !(t instanceof picocli.CommandLine.PicocliException)
                 && !(t instanceof IllegalArgumentException) && !(t instanceof IOException)
+                && !(t instanceof io.daxkv.server.config.ConfigException)
+                && !(t instanceof io.daxkv.server.ServerStartException)
                 && !(t instanceof UncheckedIOException)) {
             m = "internal error: " + m + " (set DAXKV_DEBUG=1 for the stack trace)";
         }

@@ -81,7 +81,7 @@ public final class DaxKVServer implements AutoCloseable {
         boolean epoll = switch (s.transport()) {
             case EPOLL -> {
                 if (!Epoll.isAvailable()) {
-                    throw new IllegalStateException("server.transport is epoll but native epoll is not available here: "
+                    throw new ServerStartException("server.transport is epoll but native epoll is not available here: "
                             + Epoll.unavailabilityCause());
                 }
                 yield true;
@@ -90,6 +90,7 @@ public final class DaxKVServer implements AutoCloseable {
             case AUTO -> Epoll.isAvailable();
         };
         this.transportName = epoll ? "epoll" : "nio";
+        SslContext ssl = s.tls().enabled() ? Tls.serverContext(s.tls()) : null;
         IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         Class<? extends ServerChannel> channelClass = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
         int threads = s.ioThreadCount();
@@ -97,7 +98,6 @@ public final class DaxKVServer implements AutoCloseable {
         this.workers = new MultiThreadIoEventLoopGroup(threads, io);
         ByteBufAllocator alloc = s.allocator() == Allocator.POOLED
                 ? PooledByteBufAllocator.DEFAULT : new AdaptiveByteBufAllocator();
-        SslContext ssl = s.tls().enabled() ? Tls.serverContext(s.tls()) : null;
         ConnectionLimiter limiter = new ConnectionLimiter(limits.maxConnections(), metrics);
         ConnectionSettings perConnection = ConnectionSettings.of(config);
         long idle = limits.idleTimeout().toMillis();
@@ -144,9 +144,6 @@ public final class DaxKVServer implements AutoCloseable {
             this.serverChannel = bound;
         } catch (RuntimeException | InterruptedException e) {
             shutdownGroups();
-            if (ownsStore) {
-                kv.close();
-            }
             throw e;
         }
         LOG.info(() -> "daxkv " + VERSION + " serving " + kv.directory() + " on " + address() + " (" + transportName
@@ -160,13 +157,29 @@ public final class DaxKVServer implements AutoCloseable {
         return start(kv, false, config);
     }
 
-    /** Serves {@code kv}; with {@code ownsStore}, {@link #close()} closes it too. */
+    /**
+     * Serves {@code kv}; with {@code ownsStore}, {@link #close()} closes it too, as does a
+     * failure to start.
+     *
+     * @throws ServerStartException when a port cannot be bound, TLS does not load, or a transport
+     *                              asked for is not available; the message names the setting
+     */
     public static DaxKVServer start(DaxKV kv, boolean ownsStore, ServerConfig config) {
         try {
             return new DaxKVServer(kv, ownsStore, config);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while binding", e);
+            closeIfOwned(kv, ownsStore);
+            throw new ServerStartException("interrupted while binding", e);
+        } catch (RuntimeException e) {
+            closeIfOwned(kv, ownsStore);
+            throw e;
+        }
+    }
+
+    private static void closeIfOwned(DaxKV kv, boolean ownsStore) {
+        if (ownsStore) {
+            kv.close();
         }
     }
 
@@ -253,7 +266,7 @@ public final class DaxKVServer implements AutoCloseable {
         } catch (InterruptedException e) {
             throw e;
         } catch (Exception e) {
-            throw new IllegalStateException("cannot listen on " + address + " (" + settings + "): " + e.getMessage(), e);
+            throw new ServerStartException("cannot listen on " + address + " (" + settings + "): " + e.getMessage(), e);
         }
     }
 

@@ -22,7 +22,7 @@ final class Tls {
             case JDK -> SslProvider.JDK;
             case OPENSSL -> {
                 if (!OpenSsl.isAvailable()) {
-                    throw new IllegalStateException("server.tls.provider is openssl but netty-tcnative did not load: "
+                    throw new ServerStartException("server.tls.provider is openssl but netty-tcnative did not load: "
                             + OpenSsl.unavailabilityCause());
                 }
                 yield SslProvider.OPENSSL;
@@ -40,7 +40,7 @@ final class Tls {
             LOG.info(() -> "TLS with " + provider + " from " + chain);
             return ctx;
         } catch (SSLException | IllegalArgumentException e) {
-            throw new IllegalStateException("cannot set up TLS from server.tls.cert-chain " + chain
+            throw new ServerStartException("cannot set up TLS from server.tls.cert-chain " + chain
                     + " and server.tls.private-key " + key + ": " + e.getMessage(), e);
         }
     }

@@ -89,12 +89,12 @@ class AdminHttpTest {
     void aPortInUseIsAClearErrorAndReleasesEverything() {
         try (TestServer first = new TestServer(tmp.resolve("a"))) {
             int taken = first.address().getPort();
-            IllegalStateException e = assertThrows(IllegalStateException.class,
+            ServerStartException e = assertThrows(ServerStartException.class,
                     () -> new TestServer(tmp.resolve("b"), java.util.Map.of("server.port", "" + taken)).close());
             assertTrue(e.getMessage().contains("cannot listen on") && e.getMessage().contains(":" + taken)
                     && e.getMessage().contains("server.port"), e.getMessage());
             int adminTaken = first.server.adminAddress().getPort();
-            e = assertThrows(IllegalStateException.class,
+            e = assertThrows(ServerStartException.class,
                     () -> new TestServer(tmp.resolve("b"), java.util.Map.of("admin.port", "" + adminTaken)).close());
             assertTrue(e.getMessage().contains("admin.port"), e.getMessage());
             // the failed starts closed their stores: the directory opens again
