@@ -431,6 +431,11 @@ public final class LoadGenerator implements Callable<Integer> {
         double meanUs() {
             return h.getTotalCount() == 0 ? Double.NaN : h.getMean() / 1000.0;
         }
+
+        /** CPU time a process spent per OK response in the window, µs (cpuPct of one core / ops/s). */
+        double cpuUsPerOp(double cpuPct) {
+            return opsPerSec > 0 ? cpuPct * 1e4 / opsPerSec : Double.NaN;
+        }
     }
 
     private static void print(Result r) {
@@ -455,13 +460,14 @@ public final class LoadGenerator implements Callable<Integer> {
             StringBuilder sb = new StringBuilder();
             if (header) {
                 sb.append("\n| server | op | depth | conns | value | ops/s | p50 µs | p99 µs | p99.9 µs | max µs "
-                        + "| errors | server CPU | client CPU |\n");
-                sb.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+                        + "| errors | server CPU | client CPU | server CPU µs/op |\n");
+                sb.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
             }
-            sb.append(String.format(Locale.ROOT, "| %s | %s | %d | %d | %d B | %,.0f | %.0f | %.0f | %.0f | %.0f | %d | %s | %s |%n",
+            sb.append(String.format(Locale.ROOT, "| %s | %s | %d | %d | %d B | %,.0f | %.0f | %.0f | %.0f | %.0f | %d | %s | %s | %s |%n",
                     r.label, r.op.name().toLowerCase(Locale.ROOT), r.depth, r.connections, r.valueBytes, r.opsPerSec,
                     r.us(50), r.us(99), r.us(99.9), r.maxUs(), r.errors + r.misses + (r.fatal != null ? 1 : 0),
-                    pct(r.serverCpu), pct(r.clientCpu)));
+                    pct(r.serverCpu), pct(r.clientCpu), Double.isNaN(r.cpuUsPerOp(r.serverCpu)) ? "-"
+                            : String.format(Locale.ROOT, "%.1f", r.cpuUsPerOp(r.serverCpu))));
             Files.writeString(md, sb, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         }
         if (csv != null) {
@@ -470,7 +476,7 @@ public final class LoadGenerator implements Callable<Integer> {
             if (header) {
                 sb.append("time,server,op,depth,connections,value_bytes,keys,durability,warmup_s,measured_s,ops,"
                         + "ops_per_s,mean_us,p50_us,p90_us,p99_us,p999_us,max_us,errors,misses,server_cpu_pct,"
-                        + "client_cpu_pct,first_error\n");
+                        + "client_cpu_pct,server_cpu_us_per_op,client_cpu_us_per_op,first_error\n");
             }
             sb.append(String.join(",",
                     LocalDateTime.now().format(DateTimeFormatter.ISO_LOCAL_DATE_TIME),
@@ -479,7 +485,8 @@ public final class LoadGenerator implements Callable<Integer> {
                     r.durability, num(r.warmup.toMillis() / 1000.0), num(r.seconds), Long.toString(r.ops),
                     num(r.opsPerSec), num(r.meanUs()), num(r.us(50)), num(r.us(90)), num(r.us(99)), num(r.us(99.9)),
                     num(r.maxUs()), Long.toString(r.errors + (r.fatal != null ? 1 : 0)), Long.toString(r.misses),
-                    num(r.serverCpu), num(r.clientCpu), csvText(r.firstError == null ? "" : r.firstError)));
+                    num(r.serverCpu), num(r.clientCpu), num2(r.cpuUsPerOp(r.serverCpu)),
+                    num2(r.cpuUsPerOp(r.clientCpu)), csvText(r.firstError == null ? "" : r.firstError)));
             sb.append('\n');
             Files.writeString(csv, sb, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         }
@@ -498,6 +505,10 @@ public final class LoadGenerator implements Callable<Integer> {
 
     private static String num(double v) {
         return Double.isNaN(v) ? "" : String.format(Locale.ROOT, "%.1f", v);
+    }
+
+    private static String num2(double v) {
+        return Double.isNaN(v) ? "" : String.format(Locale.ROOT, "%.2f", v);
     }
 
     private static String csvText(String s) {
