@@ -15,7 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * disk with room: 1M x 1 KiB is about 1.2 GB per store), else {@code java.io.tmpdir}. Deleted at
  * teardown, and by a shutdown hook when a trial dies before its teardown ran.
  */
-final class TempDirs {
+public final class TempDirs {
 
     private static final Set<Path> LIVE = ConcurrentHashMap.newKeySet();
 
@@ -30,7 +30,7 @@ final class TempDirs {
     private TempDirs() {
     }
 
-    static Path create(String what) {
+    public static Path create(String what) {
         String base = System.getenv("DAXKV_BENCH_DIR");
         Path parent = Path.of(base == null || base.isBlank() ? System.getProperty("java.io.tmpdir") : base);
         try {
@@ -43,7 +43,7 @@ final class TempDirs {
         }
     }
 
-    static void delete(Path dir) {
+    public static void delete(Path dir) {
         if (dir == null) {
             return;
         }
