@@ -3,16 +3,19 @@ package io.daxkv.bench.net;
 import io.daxkv.DaxKV;
 import io.daxkv.Durability;
 import io.daxkv.JvmFlags;
-import io.daxkv.Options;
 import io.daxkv.bench.TempDirs;
 import io.daxkv.server.DaxKVServer;
-import io.daxkv.server.NetSettings;
+import io.daxkv.server.config.Allocator;
+import io.daxkv.server.config.ServerConfig;
+import io.daxkv.server.config.Transport;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
-import java.time.Duration;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine;
@@ -21,7 +24,8 @@ import picocli.CommandLine.Option;
 
 /**
  * The daxkv server for the network benchmark: one store, one {@link DaxKVServer}, nothing else.
- * A stand-in until {@code daxkv serve} exists; kept small on purpose.
+ * Unlike {@code daxkv serve} it stops when its stdin closes and prints {@code READY <port>}, which
+ * the benchmark script waits for; kept small on purpose.
  *
  * <pre>
  *   java [daxkv's JVM flags] -cp bench/target/benchmarks.jar io.daxkv.bench.net.BenchServer \
@@ -51,7 +55,7 @@ public final class BenchServer implements Callable<Integer> {
 
     @Option(names = "--allocator", defaultValue = "POOLED",
             description = "Channel buffer allocator: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
-    NetSettings.Allocator allocator;
+    Allocator allocator;
 
     @Option(names = "--io-threads", defaultValue = "1",
             description = "Netty I/O threads (default: ${DEFAULT-VALUE}: the server is pinned to one core).")
@@ -59,7 +63,7 @@ public final class BenchServer implements Callable<Integer> {
 
     @Option(names = "--transport", defaultValue = "AUTO",
             description = "${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}: epoll when available).")
-    NetSettings.Transport transport;
+    Transport transport;
 
     @Option(names = "--durability", defaultValue = "ASYNC",
             description = "Server default durability for writes: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
@@ -93,22 +97,28 @@ public final class BenchServer implements Callable<Integer> {
         }
     }
 
-    /** The server's settings: the bench's flags, sane limits for everything else. */
-    NetSettings settings() {
-        return new NetSettings(bind, port, ioThreads, transport, allocator, null, null, durability,
-                maxConnections,
-                2 << 20,            // max frame
-                4096,               // max key
-                1 << 20,            // max value
-                1000,               // max scan entries
-                maxInFlight,
-                Duration.ofMinutes(5), // idle timeout
-                Duration.ofSeconds(10), // frame deadline
-                Duration.ofSeconds(10), // hello deadline
-                32 << 10, 64 << 10, // write buffer water marks (Netty's defaults)
-                Duration.ofSeconds(5), // shutdown grace
-                adminPort >= 0, "127.0.0.1", Math.max(adminPort, 0),
-                latencyHistograms);
+    /** The server's settings: the config file's defaults, the bench's flags, sane limits for the rest. */
+    ServerConfig config(Path storeDir) {
+        Map<String, String> m = new HashMap<>();
+        m.put("store.dir", storeDir.toString());
+        m.put("store.durability", durability.name().toLowerCase(Locale.ROOT));
+        m.put("server.bind", bind);
+        m.put("server.port", Integer.toString(port));
+        m.put("server.io-threads", Integer.toString(ioThreads));
+        m.put("server.transport", transport.name().toLowerCase(Locale.ROOT));
+        m.put("server.allocator", allocator.name().toLowerCase(Locale.ROOT));
+        m.put("limits.max-connections", Integer.toString(maxConnections));
+        m.put("limits.max-in-flight-per-connection", Integer.toString(maxInFlight));
+        m.put("limits.max-frame", "2M");
+        m.put("limits.max-key", "4K");
+        m.put("limits.max-value", "1M");
+        m.put("limits.write-buffer-low", "32K");
+        m.put("limits.write-buffer-high", "64K");
+        m.put("limits.shutdown-grace", "5s");
+        m.put("admin.enabled", Boolean.toString(adminPort >= 0));
+        m.put("admin.port", Integer.toString(Math.max(adminPort, 0)));
+        m.put("metrics.latency-histograms", Boolean.toString(latencyHistograms));
+        return ServerConfig.defaults().withOverrides(m, "bench-server flags");
     }
 
     @Override
@@ -119,14 +129,9 @@ public final class BenchServer implements Callable<Integer> {
         }
         Path storeDir = dir != null ? dir : TempDirs.create("netload");
         boolean scratch = dir == null;
-        DaxKV kv = DaxKV.open(storeDir, Options.defaults());
-        DaxKVServer server;
-        try {
-            server = DaxKVServer.start(kv, true, settings());
-        } catch (RuntimeException e) {
-            kv.close();
-            throw e;
-        }
+        ServerConfig config = config(storeDir);
+        DaxKV kv = DaxKV.open(storeDir, config.toStoreOptions());
+        DaxKVServer server = DaxKVServer.start(kv, true, config); // closes the store when it fails
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.close(); // graceful; closes the store (ownsStore)
             if (scratch) {
