@@ -190,6 +190,24 @@ final class ClientCore {
         return n;
     }
 
+    /** Calls holding a slot's permit plus calls waiting for a connection. */
+    int inFlightRequests() {
+        int n = waitingCount;
+        for (ConnectionSlot s : slots) {
+            n += s.inFlight();
+        }
+        return n;
+    }
+
+    /** Completes once the tasks queued on every slot's loop before it have run (diagnostics and tests). */
+    CompletableFuture<Void> barrier() {
+        CompletableFuture<?>[] all = new CompletableFuture<?>[slots.length];
+        for (int i = 0; i < slots.length; i++) {
+            all[i] = slots[i].barrier();
+        }
+        return CompletableFuture.allOf(all);
+    }
+
     // ---------------------------------------------------------------------------- requests
 
     /** Gives the request an id and sends it; the returned future completes within {@code timeout}. */

@@ -114,6 +114,22 @@ final class ConnectionSlot {
         return accepting;
     }
 
+    /** Permits taken: calls on the pending map or on their way to it. */
+    int inFlight() {
+        return inFlight.get();
+    }
+
+    /** Completes once every task queued on this slot's loop before it has run (diagnostics and tests). */
+    CompletableFuture<Void> barrier() {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        try {
+            loop.execute(() -> done.complete(null));
+        } catch (RejectedExecutionException e) {
+            done.complete(null);
+        }
+        return done;
+    }
+
     /** Takes a permit when fewer than {@code maxInFlightPerConnection} calls are in flight. */
     boolean tryAcquire() {
         while (true) {

@@ -158,6 +158,20 @@ public final class DaxKVClient implements AutoCloseable {
         return core.liveConnections();
     }
 
+    /**
+     * Requests sent and not yet answered (or on their way to a connection), plus those waiting
+     * for a connection: a gauge for monitoring back-pressure against
+     * {@code connections * maxInFlightPerConnection}.
+     */
+    public int inFlightRequests() {
+        return core.inFlightRequests();
+    }
+
+    /** The shared state behind this client and its views (tests). */
+    ClientCore core() {
+        return core;
+    }
+
     /** The timeout of this view's requests. */
     public Duration requestTimeout() {
         return timeout;

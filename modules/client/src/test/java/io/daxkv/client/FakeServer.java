@@ -219,6 +219,13 @@ final class FakeServer implements AutoCloseable {
         }
     }
 
+    /** Closes every connection without waiting (callable from any thread, an event loop included). */
+    void closeConnectionsNow() {
+        for (Conn c : connections) {
+            c.channel.close();
+        }
+    }
+
     void shutDownCurrentConnections() {
         for (Conn c : connections) {
             c.shuttingDown = true;
