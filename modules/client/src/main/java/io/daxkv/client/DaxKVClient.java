@@ -57,7 +57,7 @@ import java.util.concurrent.ExecutionException;
  *
  * <h2>Connection loss, reconnect and retries</h2>
  * When a connection drops, it is re-established in the background (exponential backoff with
- * jitter, {@link ClientOptions#reconnectBackoff}), the Hello included. Its requests in flight:
+ * jitter, {@link ClientOptions.Builder#reconnectBackoff}), the Hello included. Its requests in flight:
  * <ul>
  *   <li>Reads and other idempotent requests ({@code get}, {@code scan}, {@code ping},
  *       {@code stats}, {@code sync}) are resent on another live connection, or on this one once
