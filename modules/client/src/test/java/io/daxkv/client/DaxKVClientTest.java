@@ -183,13 +183,17 @@ class DaxKVClientTest {
     @Test
     void blockingCallInsideACallbackIsRefusedInsteadOfHanging() throws Exception {
         AtomicReference<Throwable> seen = new AtomicReference<>();
-        value(client.ping(b("p")).thenAccept(v -> {
+        server.holdAnswer.add(FakeServer.bs("p")); // so the callback is attached before the answer: it runs on the I/O thread
+        CompletableFuture<Void> callback = client.ping(b("p")).thenAccept(v -> {
             try {
                 client.blocking().get(b("x"));
             } catch (Throwable t) {
                 seen.set(t);
             }
-        }));
+        });
+        assertTrue(server.awaitHeld(1));
+        server.releaseHeld();
+        value(callback);
         assertInstanceOf(IllegalStateException.class, seen.get());
     }
 
