@@ -21,7 +21,7 @@ final class DelCommand extends DataCommand {
     public Integer call() {
         byte[] k = keyBytes(key, "KEY");
         boolean deleted;
-        try (DaxKV kv = openExisting(dir, options(sync))) {
+        try (Target kv = open(sync)) {
             deleted = kv.delete(k);
         }
         if (!deleted) {

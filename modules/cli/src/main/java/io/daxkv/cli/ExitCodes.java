@@ -25,7 +25,8 @@ public final class ExitCodes {
     static final String E0 = "0:ok";
     static final String E1 = "1:key absent (get, del)";
     static final String E2 = "2:usage error or bad input (bad option or value, not a store directory)";
-    static final String E3 = "3:store error (corrupt, locked by another process, I/O error, incompatible format)";
+    static final String E3 = "3:store error (corrupt, locked by another process, I/O error, incompatible format), or with"
+            + " --host: the server cannot be reached, timed out or failed";
     static final String E4 = "4:the JVM lacks the --add-opens/--add-exports flags (use bin/daxkv or java -jar daxkv.jar)";
 
     private ExitCodes() {
@@ -39,6 +40,16 @@ public final class ExitCodes {
         if (t instanceof picocli.CommandLine.ParameterException
                 || t instanceof io.daxkv.server.config.ConfigException) {
             return USAGE;
+        }
+        if (t instanceof io.daxkv.client.DaxKVClientException.InvalidArgument) {
+            return USAGE; // a key or value over the server's limit, refused before sending
+        }
+        if (t instanceof io.daxkv.client.DaxKVClientException.ServerError se) {
+            return se.status() == io.daxkv.protocol.Status.BAD_REQUEST || se.status() == io.daxkv.protocol.Status.TOO_LARGE
+                    ? USAGE : STORE;
+        }
+        if (t instanceof io.daxkv.client.DaxKVClientException) {
+            return STORE; // could not connect, timed out, connection lost
         }
         if (t instanceof DaxKVException.MissingJvmFlags) {
             return JVM_FLAGS;
@@ -76,6 +87,7 @@ public final class ExitCodes {
                 && !(t instanceof IllegalArgumentException) && !(t instanceof IOException)
                 && !(t instanceof io.daxkv.server.config.ConfigException)
                 && !(t instanceof io.daxkv.server.ServerStartException)
+                && !(t instanceof io.daxkv.client.DaxKVClientException)
                 && !(t instanceof UncheckedIOException)) {
             m = "internal error: " + m + " (set DAXKV_DEBUG=1 for the stack trace)";
         }

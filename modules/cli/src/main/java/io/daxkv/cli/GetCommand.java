@@ -25,7 +25,7 @@ final class GetCommand extends DataCommand {
     public Integer call() {
         byte[] k = keyBytes(key, "KEY");
         byte[] v;
-        try (DaxKV kv = openExisting(dir, options(false))) {
+        try (Target kv = open(false)) {
             v = kv.get(k);
         }
         if (v == null) {

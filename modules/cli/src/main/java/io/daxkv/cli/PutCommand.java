@@ -31,7 +31,7 @@ final class PutCommand extends DataCommand {
     public Integer call() {
         byte[] k = keyBytes(key, "KEY");
         byte[] v = "-".equals(value) ? readStdin() : Text.argBytes(value, "VALUE");
-        try (DaxKV kv = openExisting(dir, options(sync))) {
+        try (Target kv = open(sync)) {
             kv.put(k, v);
         }
         return ExitCodes.OK;

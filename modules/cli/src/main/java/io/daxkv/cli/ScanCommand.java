@@ -36,16 +36,18 @@ final class ScanCommand extends DataCommand {
         byte[] start = from == null ? new byte[0] : keyBytes(from, "--from");
         byte[] end = to == null ? null : keyBytes(to, "--to");
         PrintStream out = out();
-        try (DaxKV kv = openExisting(dir, options(false)); Cursor c = kv.scan(start, end)) {
-            long n = 0;
-            while ((limit == null || n < limit) && c.hasNext()) {
-                Entry e = c.next();
-                byte[] line = (Text.escape(e.key()) + '\t' + Text.escape(e.value()) + '\n').getBytes(UTF_8);
-                out.write(line, 0, line.length);
-                n++;
-                if ((n & 255) == 0 && out.checkError()) {
-                    break; // the reader went away (scan | head): stop quietly
-                }
+        long[] n = {0};
+        try (Target kv = open(false)) {
+            if (limit == null || limit > 0) {
+                kv.scan(start, end, (key, value) -> {
+                    byte[] line = (Text.escape(key) + '\t' + Text.escape(value) + '\n').getBytes(UTF_8);
+                    out.write(line, 0, line.length);
+                    n[0]++;
+                    if ((n[0] & 255) == 0 && out.checkError()) {
+                        return false; // the reader went away (scan | head): stop quietly
+                    }
+                    return limit == null || n[0] < limit;
+                });
             }
         }
         out.flush();

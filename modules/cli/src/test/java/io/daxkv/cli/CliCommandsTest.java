@@ -122,7 +122,7 @@ class CliCommandsTest {
         picocli.CommandLine cl = new picocli.CommandLine(new DaxkvCommand(System.in, System.out, System.err));
         picocli.CommandLine.ParseResult pr = cl.parseArgs("get", "k");
         GetCommand get = (GetCommand) pr.subcommand().commandSpec().userObject();
-        assertEquals(Path.of("./data"), get.dir);
+        assertEquals(Path.of("./data"), get.storeDir());
     }
 
     @Test
