@@ -48,6 +48,16 @@ public final class FrameDecoder<T extends MessageLite> extends ByteToMessageDeco
         return partialSinceNanos;
     }
 
+    /**
+     * Restarts the clock of a partly received frame, for a receiver that stopped reading for a
+     * while (back-pressure): the time it did not read is not the sender's delay.
+     */
+    public void restartPartialClock() {
+        if (partialSinceNanos != 0) {
+            partialSinceNanos = System.nanoTime() | 1;
+        }
+    }
+
     @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
         if (failed) {

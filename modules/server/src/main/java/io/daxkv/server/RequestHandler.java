@@ -124,6 +124,9 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void checkFrameDeadline() {
+        if (paused) {
+            return; // the frame waits on us, not on the client; its clock restarts on resume
+        }
         FrameDecoder<?> decoder = ctx.pipeline().get(FrameDecoder.class);
         long since = decoder == null ? 0 : decoder.partialSinceNanos();
         if (since != 0 && System.nanoTime() - since > settings.frameDeadlineNanos()) {
@@ -215,7 +218,9 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         helloDone = true;
-        helloTimer.cancel(false);
+        if (helloTimer != null) {
+            helloTimer.cancel(false);
+        }
         answer(Response.newBuilder().setId(r.getId()).setHello(HelloResult.newBuilder()
                 .setProtocolVersion(Protocol.VERSION)
                 .setServerVersion(DaxKVServer.VERSION)
@@ -453,6 +458,12 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
             metrics.paused(paused);
             if (!closing) {
                 ctx.channel().config().setAutoRead(read);
+            }
+            if (read) {
+                FrameDecoder<?> decoder = ctx.pipeline().get(FrameDecoder.class);
+                if (decoder != null) {
+                    decoder.restartPartialClock();
+                }
             }
         }
     }

@@ -329,6 +329,31 @@ class BadInputTest {
         }
     }
 
+    @Test
+    void aPausedConnectionIsNotClosedForAFrameTheServerStoppedReading() throws Exception {
+        restart(Map.of("limits.frame-deadline", "300ms"));
+        ts.kv.put("big".getBytes(StandardCharsets.UTF_8), new byte[100 << 10]);
+        int gets = 500;
+        try (WireClient slow = helloed()) {
+            byte[] tail = FrameEncoder.toBytes(put(9, "tail", "arrives later"));
+            ByteArrayOutputStream burst = new ByteArrayOutputStream();
+            burst.writeBytes(repeat(FrameEncoder.toBytes(get(2, "big")), gets));
+            burst.write(tail, 0, 3); // half a frame behind the gets
+            slow.sendRaw(burst.toByteArray());
+            ServerMetrics m = ts.server.metrics();
+            waitFor(() -> m.connectionsPaused() == 1, "paused");
+            // longer than the frame deadline: the half frame waits because the server stopped reading
+            Thread.sleep(1000);
+            for (int i = 0; i < gets; i++) {
+                assertEquals(Status.OK, slow.read().getStatus(), "get " + i);
+            }
+            slow.sendRaw(java.util.Arrays.copyOfRange(tail, 3, tail.length));
+            Response r = slow.read();
+            assertEquals(9, r.getId());
+            assertEquals(Status.OK, r.getStatus(), r.getError());
+        }
+    }
+
     /** Polls a condition the server changes on its own threads, up to 10 s. */
     static void waitFor(java.util.function.BooleanSupplier condition, String what) {
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
