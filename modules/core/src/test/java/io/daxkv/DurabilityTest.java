@@ -196,14 +196,22 @@ class DurabilityTest {
     /** A write appended but never committed (a crash of the process: the page cache keeps it) is replayed. */
     @Test
     void anAsyncWriteOfACrashedProcessIsReplayed() throws IOException {
-        Path live = tmp.resolve("live");
-        Path image = tmp.resolve("image");
-        try (DaxKV kv = DaxKV.open(live, lazy())) {
-            kv.put(b("k"), b("v"));
-            long commits = kv.stats().journalCommits();
-            copyStore(live, image);
-            assertEquals(commits, kv.stats().journalCommits(), "no commit happened around the copy");
+        Path image = null;
+        // the copy must fall between two interval commits (1 s apart); on a loaded machine one
+        // may land in it, so try again with a fresh store, a bounded number of times
+        for (int attempt = 0; attempt < 10 && image == null; attempt++) {
+            Path live = tmp.resolve("live" + attempt);
+            Path copy = tmp.resolve("image" + attempt);
+            try (DaxKV kv = DaxKV.open(live, lazy())) {
+                kv.put(b("k"), b("v"));
+                long commits = kv.stats().journalCommits();
+                copyStore(live, copy);
+                if (commits == kv.stats().journalCommits()) {
+                    image = copy;
+                }
+            }
         }
+        assertTrue(image != null, "a copy with no commit around it, in 10 attempts");
         java.util.logging.Logger log = java.util.logging.Logger.getLogger("io.daxkv");
         java.util.List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
         java.util.logging.Handler capture = new java.util.logging.Handler() {
@@ -221,13 +229,14 @@ class DurabilityTest {
             }
         };
         log.addHandler(capture);
-        try (DaxKV kv = DaxKV.open(image, lazy())) {
+        Path opened = image;
+        try (DaxKV kv = DaxKV.open(opened, lazy())) {
             assertArrayEquals(b("v"), kv.get(b("k")));
             assertTrue(kv.stats().replayedTransactions() >= 1, kv.stats().toString());
         } finally {
             log.removeHandler(capture);
         }
-        assertTrue(lines.stream().anyMatch(l -> l.contains(image.toString()) && l.contains("replayed")),
+        assertTrue(lines.stream().anyMatch(l -> l.contains(opened.toString()) && l.contains("replayed")),
                 "open logged what replay did: " + lines);
     }
 
@@ -238,16 +247,26 @@ class DurabilityTest {
      */
     @Test
     void aTransactionWithARecordThatNeverArrivedIsLeftOutWhole() throws IOException {
-        Path live = tmp.resolve("live");
-        Path image = tmp.resolve("image");
         Options o = lazy();
-        try (DaxKV kv = DaxKV.open(live, o)) {
-            kv.put(b("a"), b("old-a"), Durability.SYNC);
-            kv.put(b("b"), b("old-b"), Durability.SYNC);
-            kv.write(new WriteBatch().put(b("a"), b("<<NEW-A-NEVER-ARRIVED>>")).put(b("b"), b("new-b")));
-            kv.put(b("c"), b("after"));
-            copyStore(live, image);
+        Path image = null;
+        // the batch must still be uncommitted when the copy is taken; an interval commit (1 s)
+        // may land in between on a loaded machine, so try again with a fresh store
+        for (int attempt = 0; attempt < 10 && image == null; attempt++) {
+            Path live = tmp.resolve("live" + attempt);
+            Path copy = tmp.resolve("image" + attempt);
+            try (DaxKV kv = DaxKV.open(live, o)) {
+                kv.put(b("a"), b("old-a"), Durability.SYNC);
+                kv.put(b("b"), b("old-b"), Durability.SYNC);
+                long commits = kv.stats().journalCommits();
+                kv.write(new WriteBatch().put(b("a"), b("<<NEW-A-NEVER-ARRIVED>>")).put(b("b"), b("new-b")));
+                kv.put(b("c"), b("after"));
+                copyStore(live, copy);
+                if (commits == kv.stats().journalCommits()) {
+                    image = copy;
+                }
+            }
         }
+        assertTrue(image != null, "a copy with the batch uncommitted, in 10 attempts");
         Path region = regionFile(image, 0);
         long at = indexOf(region, b("<<NEW-A-NEVER-ARRIVED>>"), 0);
         assertTrue(at > 0, "the batch's record for a is in the region image");
