@@ -62,6 +62,7 @@ class ServeProcessTest {
                 for (int i = 0; i < n; i++) {
                     acks.add(c.put(("k" + i).getBytes(UTF_8), ("v" + i).getBytes(UTF_8), Durability.SYNC));
                     if (i == n / 3) {
+                        acks.get(0).get(30, TimeUnit.SECONDS); // the server is answering: some are done
                         p.destroy(); // SIGTERM with writes in flight
                     }
                 }
