@@ -54,8 +54,17 @@ abstract class DataCommand extends BaseCommand {
         if (dir != null) {
             throw CliException.usage("give --dir (a store opened here) or --host (a server), not both");
         }
+        java.time.Duration requestTimeout;
+        try {
+            requestTimeout = Durations.parse(timeout);
+        } catch (IllegalArgumentException e) {
+            throw CliException.usage("--timeout: " + e.getMessage());
+        }
+        if (requestTimeout.isZero()) {
+            throw CliException.usage("--timeout must be more than 0, e.g. 10s");
+        }
         ClientOptions.Builder b = ClientOptions.builder().host(host).connections(1)
-                .requestTimeout(Durations.parse(timeout)).clientName("daxkv-cli/" + DaxKVServer.VERSION);
+                .requestTimeout(requestTimeout).clientName("daxkv-cli/" + DaxKVServer.VERSION);
         if (port != null) {
             b.port(port);
         }

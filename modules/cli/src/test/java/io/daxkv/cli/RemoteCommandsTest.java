@@ -90,5 +90,9 @@ class RemoteCommandsTest {
         assertTrue(e.contains("not both"), e);
         e = oneLineError(expect(2, "get", "k", "--port", "7420"));
         assertTrue(e.contains("--host"), e);
+        e = oneLineError(expect(2, "get", "k", "--host", "127.0.0.1", "--timeout", "soon"));
+        assertTrue(e.contains("--timeout") && e.contains("soon"), e);
+        e = oneLineError(expect(2, "get", "k", "--host", "127.0.0.1", "--timeout", "0"));
+        assertTrue(e.contains("--timeout"), e);
     }
 }

@@ -114,8 +114,8 @@ public final class BlockingClient {
 
     private <T> T await(CompletableFuture<T> future) {
         if (core.inIoThread()) {
-            throw new IllegalStateException("a blocking daxkv call on the client's own I/O thread (inside a future"
-                    + " callback) would wait for itself forever; use the asynchronous API there");
+            throw new IllegalStateException("a blocking daxkv call on the client's own I/O or timer thread (inside a"
+                    + " future callback) would wait for itself forever; use the asynchronous API there");
         }
         try {
             return future.get();

@@ -60,6 +60,8 @@ final class ClientCore {
     private final Class<? extends Channel> channelClass;
     private final SslContext sslContext;
     private final HashedWheelTimer timer;
+    /** The timer's thread: timeouts complete futures on it, so callbacks run there too. */
+    private volatile Thread timerThread;
     private final ConnectionSlot[] slots;
     private final AtomicLong ids = new AtomicLong();
     private final AtomicInteger roundRobin = new AtomicInteger();
@@ -85,7 +87,12 @@ final class ClientCore {
         this.channelClass = epoll ? EpollSocketChannel.class : NioSocketChannel.class;
         int threads = Math.min(options.ioThreads(), options.connections());
         this.group = new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory("daxkv-client", true), ioHandlers);
-        this.timer = new HashedWheelTimer(new DefaultThreadFactory("daxkv-client-timer", true), 10, TimeUnit.MILLISECONDS, 512);
+        DefaultThreadFactory timerThreads = new DefaultThreadFactory("daxkv-client-timer", true);
+        this.timer = new HashedWheelTimer(r -> {
+            Thread t = timerThreads.newThread(r);
+            timerThread = t;
+            return t;
+        }, 10, TimeUnit.MILLISECONDS, 512);
         List<EventLoop> loops = new ArrayList<>();
         for (EventExecutor e : group) {
             loops.add((EventLoop) e);
@@ -407,6 +414,9 @@ final class ClientCore {
 
     /** Whether the current thread is one of this client's I/O threads. */
     boolean inIoThread() {
+        if (Thread.currentThread() == timerThread) {
+            return true;
+        }
         for (EventExecutor e : group) {
             if (e.inEventLoop()) {
                 return true;

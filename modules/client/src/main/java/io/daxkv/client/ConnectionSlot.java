@@ -264,7 +264,8 @@ final class ConnectionSlot {
         a.helloId = core.nextId();
         Hello.Builder hello = Hello.newBuilder()
                 .setProtocolVersion(Protocol.VERSION)
-                .setClientName(core.options.clientName());
+                .setClientName(core.options.clientName())
+                .setMaxResponseBytes(core.options.maxFrameBytes()); // the server keeps its answers within it
         if (core.options.authToken() != null) {
             hello.setAuthToken(core.options.authToken());
         }

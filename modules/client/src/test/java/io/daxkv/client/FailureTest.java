@@ -7,6 +7,7 @@ import static io.daxkv.client.TestSupport.value;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.daxkv.protocol.Request;
@@ -172,6 +173,34 @@ class FailureTest {
             assertTrue(t.getMessage().contains("not sent") && t.getMessage().contains("not applied"), t.getMessage());
             assertTrue(t.getMessage().contains("UNAUTHENTICATED"), "names the last connect failure: " + t.getMessage());
             assertEquals(0, server.received(Request.OpCase.PUT, "k"));
+        }
+    }
+
+    @Test
+    void blockingCallInATimeoutCallbackIsRefusedInsteadOfStallingTheTimer() throws Exception {
+        try (FakeServer server = FakeServer.start();
+             DaxKVClient client = DaxKVClient.connect(server.options().requestTimeout(Duration.ofMillis(100))
+                     .reconnectBackoff(Duration.ofMillis(5), Duration.ofMillis(20)).build())) {
+            server.helloStatus = Status.UNAUTHENTICATED;
+            server.closeConnections();
+            assertTrue(server.awaitHellos(2));
+            // no live connection: the put waits, and its timeout fails it on the client's timer thread,
+            // where a blocking call could never be timed out itself
+            java.util.concurrent.atomic.AtomicReference<Throwable> seen = new java.util.concurrent.atomic.AtomicReference<>();
+            java.util.concurrent.atomic.AtomicReference<String> thread = new java.util.concurrent.atomic.AtomicReference<>();
+            CompletableFuture<Object> callback = client.put(b("k"), b("v")).handle((v, e) -> {
+                thread.set(Thread.currentThread().getName());
+                try {
+                    client.blocking().get(b("k"));
+                } catch (Throwable t) {
+                    seen.set(t);
+                }
+                return null;
+            });
+            value(callback);
+            assertTrue(thread.get().contains("timer"), "ran on " + thread.get());
+            assertInstanceOf(IllegalStateException.class, seen.get(), String.valueOf(seen.get()));
+            assertTrue(seen.get().getMessage().contains("timer thread"), seen.get().getMessage());
         }
     }
 

@@ -24,7 +24,7 @@ import java.util.List;
 public final class FrameDecoder<T extends MessageLite> extends ByteToMessageDecoder {
 
     private final Parser<T> parser;
-    private final int maxFrameBytes;
+    private int maxFrameBytes;
     private boolean failed;
     private long partialSinceNanos;
 
@@ -38,6 +38,17 @@ public final class FrameDecoder<T extends MessageLite> extends ByteToMessageDeco
 
     public int maxFrameBytes() {
         return maxFrameBytes;
+    }
+
+    /**
+     * Changes the limit for frames whose length prefix has not been read yet; a server raises it
+     * once the hello succeeded, so an unauthenticated peer can only make it hold a small frame.
+     */
+    public void maxFrameBytes(int maxFrameBytes) {
+        if (maxFrameBytes < 1) {
+            throw new IllegalArgumentException("maxFrameBytes must be positive: " + maxFrameBytes);
+        }
+        this.maxFrameBytes = maxFrameBytes;
     }
 
     /**

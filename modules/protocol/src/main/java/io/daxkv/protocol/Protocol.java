@@ -13,6 +13,11 @@ public final class Protocol {
     public static final int MAX_LENGTH_PREFIX_BYTES = 5;
     /** Bytes of protobuf framing a request or response adds around its key and value, at most. */
     public static final int MESSAGE_OVERHEAD_BYTES = 64;
+    /**
+     * The longest frame a server reads before the hello has succeeded: a hello with a token of
+     * up to 64 KiB, and no more, so an unauthenticated peer cannot make it hold a large frame.
+     */
+    public static final int MAX_PRE_HELLO_FRAME_BYTES = (64 << 10) + 1024;
 
     private Protocol() {
     }

@@ -10,18 +10,22 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Caps the connections open at once: one over the cap gets an OVERLOADED response naming the
- * limit and is closed before anything of it is read.
+ * limit and is closed before anything of it is read (with TLS it is closed at once, before the
+ * handshake: a plaintext answer would mean nothing to a TLS client).
  */
 @ChannelHandler.Sharable
 final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
 
     private final int max;
     private final ServerMetrics metrics;
+    private final boolean answer;
     private final AtomicInteger open = new AtomicInteger();
 
-    ConnectionLimiter(int max, ServerMetrics metrics) {
+    /** @param answer send OVERLOADED before closing (false with TLS: the limiter sits before it) */
+    ConnectionLimiter(int max, ServerMetrics metrics, boolean answer) {
         this.max = max;
         this.metrics = metrics;
+        this.answer = answer;
     }
 
     @Override
@@ -31,6 +35,10 @@ final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
             metrics.connectionRejected();
             ctx.channel().attr(REJECTED).set(Boolean.TRUE);
             ctx.channel().config().setAutoRead(false);
+            if (!answer) {
+                ctx.close();
+                return;
+            }
             ctx.channel().writeAndFlush(Response.newBuilder().setStatus(Status.OVERLOADED)
                     .setError("the server's limit of " + max + " connections is reached").build())
                     .addListener(ChannelFutureListener.CLOSE);

@@ -3,6 +3,7 @@ package io.daxkv.server;
 import io.daxkv.DaxKV;
 import io.daxkv.protocol.FrameDecoder;
 import io.daxkv.protocol.FrameEncoder;
+import io.daxkv.protocol.Protocol;
 import io.daxkv.protocol.Request;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.AdaptiveByteBufAllocator;
@@ -91,6 +92,8 @@ public final class DaxKVServer implements AutoCloseable {
         };
         this.transportName = epoll ? "epoll" : "nio";
         SslContext ssl = s.tls().enabled() ? Tls.serverContext(s.tls()) : null;
+        // reads the token file: before anything that would need shutting down
+        ConnectionSettings perConnection = ConnectionSettings.of(config);
         IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         Class<? extends ServerChannel> channelClass = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
         int threads = s.ioThreadCount();
@@ -98,8 +101,9 @@ public final class DaxKVServer implements AutoCloseable {
         this.workers = new MultiThreadIoEventLoopGroup(threads, io);
         ByteBufAllocator alloc = s.allocator() == Allocator.POOLED
                 ? PooledByteBufAllocator.DEFAULT : new AdaptiveByteBufAllocator();
-        ConnectionLimiter limiter = new ConnectionLimiter(limits.maxConnections(), metrics);
-        ConnectionSettings perConnection = ConnectionSettings.of(config);
+        // with TLS the limiter cannot answer in plaintext: it closes at once instead
+        ConnectionLimiter limiter = new ConnectionLimiter(limits.maxConnections(), metrics, ssl == null);
+        int preHelloFrameBytes = Math.min(Protocol.MAX_PRE_HELLO_FRAME_BYTES, perConnection.maxFrameBytes());
         long idle = limits.idleTimeout().toMillis();
         try {
             ServerBootstrap b = new ServerBootstrap()
@@ -117,14 +121,15 @@ public final class DaxKVServer implements AutoCloseable {
                         protected void initChannel(SocketChannel ch) {
                             channels.add(ch);
                             ChannelPipeline p = ch.pipeline();
+                            p.addLast("limit", limiter);
                             if (ssl != null) {
                                 p.addLast("tls", ssl.newHandler(ch.alloc()));
                             }
-                            p.addLast("limit", limiter);
                             if (idle > 0) {
                                 p.addLast("idle", new IdleStateHandler(true, idle, 0, 0, TimeUnit.MILLISECONDS));
                             }
-                            p.addLast("frames", new FrameDecoder<>(Request.parser(), perConnection.maxFrameBytes()));
+                            // small until the hello succeeds; the handler raises it to limits.max-frame
+                            p.addLast("frames", new FrameDecoder<>(Request.parser(), preHelloFrameBytes));
                             p.addLast("encoder", FrameEncoder.INSTANCE);
                             p.addLast("flush", new FlushConsolidationHandler(256, true));
                             p.addLast("requests", new RequestHandler(kv, perConnection, metrics, state));
@@ -226,11 +231,8 @@ public final class DaxKVServer implements AutoCloseable {
             return;
         }
         long t0 = System.nanoTime();
-        state.shutDown();
+        state.shutDown(); // /health answers 503 from here on
         serverChannel.close().syncUninterruptibly();
-        if (admin != null) {
-            admin.close();
-        }
         int left;
         try {
             left = state.awaitDrained(config.limits().shutdownGrace().toNanos());
@@ -241,6 +243,9 @@ public final class DaxKVServer implements AutoCloseable {
         if (left > 0) {
             LOG.warning(left + " writes still waiting for their commit after the grace period of "
                     + config.limits().shutdownGrace().toMillis() + " ms");
+        }
+        if (admin != null) {
+            admin.close();
         }
         try {
             kv.sync();

@@ -68,6 +68,8 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
     private int inFlight;
     private boolean closing;
     private boolean paused;
+    /** Largest response frame this connection's client reads: the server's limit or the client's, if lower. */
+    private int responseBudget;
     private final java.util.ArrayDeque<Object> backlog = new java.util.ArrayDeque<>();
     private ChannelHandlerContext ctx;
     private ScheduledFuture<?> helloTimer;
@@ -221,6 +223,13 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
         if (helloTimer != null) {
             helloTimer.cancel(false);
         }
+        FrameDecoder<?> decoder = ctx.pipeline().get(FrameDecoder.class);
+        if (decoder != null) {
+            decoder.maxFrameBytes(settings.maxFrameBytes());
+        }
+        int clientMax = h.getMaxResponseBytes();
+        responseBudget = clientMax == 0 ? settings.maxFrameBytes() : Math.min(settings.maxFrameBytes(),
+                clientMax < 0 ? Integer.MAX_VALUE : clientMax);
         answer(Response.newBuilder().setId(r.getId()).setHello(HelloResult.newBuilder()
                 .setProtocolVersion(Protocol.VERSION)
                 .setServerVersion(DaxKVServer.VERSION)
@@ -236,6 +245,10 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
         switch (op) {
             case GET -> {
                 byte[] value = kv.get(key(r.getGet().getKey()));
+                if (value != null && (long) value.length + Protocol.MESSAGE_OVERHEAD_BYTES > responseBudget) {
+                    throw new TooLarge("the value of " + value.length + " bytes does not fit in a response of "
+                            + responseBudget + " bytes (the client's frame limit)");
+                }
                 GetResult.Builder g = GetResult.newBuilder().setFound(value != null);
                 if (value != null) {
                     g.setValue(UnsafeByteOperations.unsafeWrap(value));
@@ -266,10 +279,16 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
                 WriteBatch batch = new WriteBatch();
                 int n = 0;
                 for (BatchOp b : r.getBatch().getOpsList()) {
-                    switch (b.getOpCase()) {
-                        case PUT -> batch.put(key(b.getPut().getKey()), value(b.getPut().getValue()));
-                        case DELETE -> batch.delete(key(b.getDelete().getKey()));
-                        default -> throw new BadRequest("batch operation " + n + " is neither a put nor a delete");
+                    try {
+                        switch (b.getOpCase()) {
+                            case PUT -> batch.put(key(b.getPut().getKey()), value(b.getPut().getValue()));
+                            case DELETE -> batch.delete(key(b.getDelete().getKey()));
+                            default -> throw new BadRequest("it is neither a put nor a delete");
+                        }
+                    } catch (BadRequest e) {
+                        throw new BadRequest("batch operation " + n + ": " + e.getMessage());
+                    } catch (TooLarge e) {
+                        throw new TooLarge("batch operation " + n + ": " + e.getMessage());
                     }
                     n++;
                 }
@@ -297,30 +316,51 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
 
     private Response scan(long id, Scan s) {
         byte[] from = s.getStartKey().toByteArray();
-        byte[] to = s.hasEndKey() ? key(s.getEndKey()) : null;
-        if (from.length > settings.maxKeyBytes()) {
-            throw new TooLarge("start key of " + from.length + " bytes exceeds the limit of " + settings.maxKeyBytes()
-                    + " bytes");
+        byte[] after = null; // a page's continuation: the last key + 0x00 may be one byte over the key limit
+        if (from.length == settings.maxKeyBytes() + 1 && from[from.length - 1] == 0) {
+            after = java.util.Arrays.copyOf(from, from.length - 1);
+            from = after;
+        } else if (from.length > settings.maxKeyBytes()) {
+            throw new TooLarge("scan start key of " + from.length + " bytes exceeds the limit of "
+                    + settings.maxKeyBytes() + " bytes");
         }
-        int limit = s.getLimit() == 0 ? settings.maxScanEntries() : Math.min(s.getLimit(), settings.maxScanEntries());
+        byte[] to = null;
+        if (s.hasEndKey()) {
+            if (s.getEndKey().isEmpty()) {
+                throw new BadRequest("scan end key must not be empty (leave it out to scan to the last key)");
+            }
+            if (s.getEndKey().size() > settings.maxKeyBytes()) {
+                throw new TooLarge("scan end key of " + s.getEndKey().size() + " bytes exceeds the limit of "
+                        + settings.maxKeyBytes() + " bytes");
+            }
+            to = s.getEndKey().toByteArray();
+        }
+        // uint32 on the wire: compare unsigned, so 2^31 and above do not turn negative
+        int asked = s.getLimit();
+        int limit = asked == 0 || Integer.compareUnsigned(asked, settings.maxScanEntries()) > 0
+                ? settings.maxScanEntries() : asked;
         // room for the envelope; every entry adds its bytes plus a few of framing
-        long budget = settings.maxFrameBytes() - Protocol.MESSAGE_OVERHEAD_BYTES;
+        long budget = (long) responseBudget - Protocol.MESSAGE_OVERHEAD_BYTES;
         ScanResult.Builder out = ScanResult.newBuilder();
         boolean more = false;
         long used = 0;
         try (Cursor c = kv.scan(from, to)) {
             while (c.hasNext()) {
+                var e = c.next();
+                if (after != null && java.util.Arrays.equals(e.key(), after)) {
+                    continue; // the page before ended on it
+                }
                 if (out.getEntriesCount() == limit) {
                     more = true;
                     break;
                 }
-                var e = c.next();
                 long size = e.key().length + (s.getKeysOnly() ? 0 : (long) e.value().length) + 16;
                 if (used + size > budget) {
                     more = true;
                     if (out.getEntriesCount() == 0) {
-                        throw new TooLarge("the first entry of the scan does not fit in a frame of "
-                                + settings.maxFrameBytes() + " bytes");
+                        throw new TooLarge("the scan's next entry (key " + e.key().length + " bytes, value "
+                                + e.value().length + " bytes) does not fit in a response of " + responseBudget
+                                + " bytes (the smaller of the server's and the client's frame limits)");
                     }
                     break;
                 }
@@ -442,6 +482,10 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
         metrics.sent(r.getSerializedSize());
         ctx.writeAndFlush(r).addListener(ChannelFutureListener.CLOSE);
         ctx.channel().config().setAutoRead(false);
+        // a client that does not read could keep that write, and so the close, waiting: cut it off
+        ctx.executor().schedule(() -> {
+            ctx.close();
+        }, 1, TimeUnit.SECONDS);
     }
 
     @Override

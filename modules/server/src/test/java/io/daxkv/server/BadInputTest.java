@@ -265,6 +265,47 @@ class BadInputTest {
     }
 
     @Test
+    void beforeTheHelloOnlySmallFramesAreRead() throws IOException {
+        // an unauthenticated peer may not make the server hold a frame of up to limits.max-frame
+        try (WireClient c = new WireClient(ts.address())) {
+            c.sendRaw(varint(100 << 10));
+            expectErrorThenClose(c, Status.TOO_LARGE, "exceeds the limit of " + Protocol.MAX_PRE_HELLO_FRAME_BYTES);
+        }
+        // after the hello the configured limit applies
+        try (WireClient c = helloed()) {
+            Response r = c.call(Request.newBuilder().setId(2).setPing(Ping.newBuilder()
+                    .setPayload(ByteString.copyFrom(new byte[100 << 10]))).build());
+            assertEquals(Status.OK, r.getStatus(), r.getError());
+        }
+    }
+
+    @Test
+    void scanLimitsAboveTwoToThe31AreCappedAndErrorsNameTheField() throws IOException {
+        for (int i = 0; i < 150; i++) {
+            ts.kv.put(("s" + i).getBytes(StandardCharsets.UTF_8), new byte[1]);
+        }
+        try (WireClient c = helloed()) {
+            Response r = c.call(Request.newBuilder().setId(2).setScan(io.daxkv.protocol.Scan.newBuilder()
+                    .setStartKey(bs("s")).setLimit(Integer.MIN_VALUE)).build()); // 2^31 as a uint32
+            assertEquals(Status.OK, r.getStatus(), r.getError());
+            assertEquals(TestServer.config().limits().maxScanEntries(), r.getScan().getEntriesCount());
+            assertTrue(r.getScan().getMore());
+            r = c.call(Request.newBuilder().setId(3).setScan(io.daxkv.protocol.Scan.newBuilder()
+                    .setEndKey(ByteString.EMPTY)).build());
+            assertEquals(Status.BAD_REQUEST, r.getStatus());
+            assertTrue(r.getError().contains("end key"), r.getError());
+            r = c.call(Request.newBuilder().setId(4).setBatch(io.daxkv.protocol.Batch.newBuilder()
+                    .addOps(io.daxkv.protocol.BatchOp.newBuilder().setPut(Put.newBuilder().setKey(bs("ok")).setValue(bs("v"))))
+                    .addOps(io.daxkv.protocol.BatchOp.newBuilder().setPut(Put.newBuilder().setKey(ByteString.EMPTY)
+                            .setValue(bs("v"))))).build());
+            assertEquals(Status.BAD_REQUEST, r.getStatus());
+            assertTrue(r.getError().contains("batch operation 1") && r.getError().contains("key must not be empty"),
+                    r.getError());
+            assertFalse(c.call(get(5, "ok")).getGet().getFound(), "nothing of the refused batch was applied");
+        }
+    }
+
+    @Test
     void aRequestBeforeHelloIsRefusedAndClosed() throws IOException {
         try (WireClient c = new WireClient(ts.address())) {
             c.send(put(1, "k", "v"));

@@ -110,6 +110,44 @@ class ClientEndToEndTest {
     }
 
     @Test
+    void pagesThatEndOnALongestKeyContinue() throws Exception {
+        try (TestServer ts = new TestServer(tmp.resolve("s")); DaxKVClient c = client(ts, 1)) {
+            int maxKey = (int) ts.server.config().limits().maxKey();
+            int n = 250; // 100 a page
+            for (int i = 0; i < n; i++) {
+                byte[] k = new byte[maxKey];
+                java.util.Arrays.fill(k, (byte) 'k');
+                byte[] suffix = b(String.format("%05d", i));
+                System.arraycopy(suffix, 0, k, maxKey - suffix.length, suffix.length);
+                ts.kv.put(k, b("v" + i));
+            }
+            List<KeyValue> all = c.blocking().scanAll(null, null);
+            assertEquals(n, all.size(), "every page continued after a key of the longest length");
+            assertArrayEquals(b("v249"), all.get(n - 1).value());
+        }
+    }
+
+    @Test
+    void answersStayWithinTheClientsFrameLimit() throws Exception {
+        try (TestServer ts = new TestServer(tmp.resolve("s"));
+             DaxKVClient c = DaxKVClient.connect(ClientOptions.builder().port(ts.address().getPort())
+                     .maxFrameBytes(64 << 10).build())) {
+            for (int i = 0; i < 20; i++) {
+                ts.kv.put(b("v" + (char) ('a' + i)), new byte[10 << 10]);
+            }
+            ScanPage page = c.blocking().scan(b("v"), null, 0);
+            assertTrue(page.more() && page.entries().size() < 7, "a page of 10 KiB values within 64 KiB: "
+                    + page.entries().size());
+            assertEquals(20, c.blocking().scanAll(b("v"), null).size());
+            ts.kv.put(b("huge"), new byte[100 << 10]);
+            var e = assertThrows(DaxKVClientException.ServerError.class, () -> c.blocking().get(b("huge")));
+            assertEquals(Status.TOO_LARGE, e.status());
+            assertEquals(1, c.liveConnections(), "refused, not a frame that would have dropped the connection");
+            assertEquals(10 << 10, c.blocking().get(b("va")).length);
+        }
+    }
+
+    @Test
     void severalClientsPipeliningAtOnce() throws Exception {
         try (TestServer ts = new TestServer(tmp.resolve("s"))) {
             int clients = 4;

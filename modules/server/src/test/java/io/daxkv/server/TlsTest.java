@@ -88,6 +88,20 @@ class TlsTest {
     }
 
     @org.junit.jupiter.api.Test
+    void overTheConnectionCapATlsClientIsClosedAtOnceNotLeftToTimeOut() throws Exception {
+        java.util.Map<String, String> o = new java.util.HashMap<>(tls(resource("server.key"), TlsProvider.JDK));
+        o.put("limits.max-connections", "1");
+        try (TestServer ts = new TestServer(tmp.resolve("s"), o); WireClient first = tlsClient(ts.address())) {
+            long t0 = System.nanoTime();
+            Exception e = assertThrows(Exception.class, () -> tlsClient(ts.address()).close());
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            assertTrue(e instanceof IOException, String.valueOf(e));
+            assertTrue(ms < 5_000, "closed at once, not after the 10 s handshake timeout: " + ms + " ms");
+            assertEquals(Status.OK, first.call(get(2, "k")).getStatus(), "the first connection is served on");
+        }
+    }
+
+    @org.junit.jupiter.api.Test
     void openSslLoadsHere() {
         // netty-tcnative-boringssl-static for linux-x86_64 is a dependency: on this platform it must load,
         // or the "auto" provider silently falls back to the JDK
