@@ -50,6 +50,7 @@ final class RespHandler extends ChannelInboundHandlerAdapter {
     private boolean authenticated;
     private boolean closing;
     private boolean quit;
+    private boolean inactive;
     private boolean paused;
     private ChannelHandlerContext ctx;
     private ScheduledFuture<?> frameTimer;
@@ -88,6 +89,7 @@ final class RespHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        inactive = true;
         if (frameTimer != null) {
             frameTimer.cancel(false);
         }
@@ -196,7 +198,12 @@ final class RespHandler extends ChannelInboundHandlerAdapter {
             updateAutoRead();
             f.whenComplete((b, e) -> ctx.executor().execute(() -> {
                 waiting--;
-                p.reply = e == null ? b : Resp.error(alloc(), storeError(unwrap(e)));
+                ByteBuf r = e == null ? b : Resp.error(alloc(), storeError(unwrap(e)));
+                if (inactive) {
+                    r.release(); // the connection is gone and its queue released
+                    return;
+                }
+                p.reply = r;
                 flushReplies();
                 drainBacklog();
             }));
