@@ -53,6 +53,10 @@ final class ServeCommand extends BaseCommand {
     @Option(names = "--no-admin", description = "no admin HTTP port (admin.enabled=false)")
     boolean noAdmin;
 
+    @Option(names = "--resp-port", paramLabel = "P", description = "also speak the Redis protocol (RESP2) on"
+            + " this port, e.g. 6380 (resp.enabled=true, resp.port)")
+    Integer respPort;
+
     @Option(names = "--set", paramLabel = "KEY=VALUE", description = "any setting by its dotted key, e.g."
             + " --set limits.max-value=1M (repeatable)")
     Map<String, String> set = new LinkedHashMap<>();
@@ -78,7 +82,8 @@ final class ServeCommand extends BaseCommand {
         Runtime.getRuntime().addShutdownHook(hook);
         out().println("daxkv " + DaxKVServer.VERSION + " serving " + storeDir.toAbsolutePath() + " on "
                 + hostPort(server.address()) + (server.adminAddress() != null
-                ? ", admin http://" + hostPort(server.adminAddress()) + "/metrics" : ""));
+                ? ", admin http://" + hostPort(server.adminAddress()) + "/metrics" : "")
+                + (server.respAddress() != null ? ", RESP on " + hostPort(server.respAddress()) : ""));
         out().flush();
         server.awaitTermination();
         return ExitCodes.OK;
@@ -99,6 +104,10 @@ final class ServeCommand extends BaseCommand {
         put(m, "server.auth-token-file", authTokenFile);
         if (noAdmin) {
             m.put("admin.enabled", "false");
+        }
+        if (respPort != null) {
+            m.put("resp.enabled", "true");
+            m.put("resp.port", respPort.toString());
         }
         return m;
     }

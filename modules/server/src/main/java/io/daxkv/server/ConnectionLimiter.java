@@ -18,14 +18,25 @@ final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
 
     private final int max;
     private final ServerMetrics metrics;
-    private final boolean answer;
-    private final AtomicInteger open = new AtomicInteger();
+    private final java.util.function.Supplier<Object> rejection;
+    private final AtomicInteger open;
 
-    /** @param answer send OVERLOADED before closing (false with TLS: the limiter sits before it) */
-    ConnectionLimiter(int max, ServerMetrics metrics, boolean answer) {
+    /**
+     * @param open      the count of open connections, shared by every port the cap covers
+     * @param rejection the message for a connection over the cap, or null to close at once (TLS:
+     *                  the limiter sits before it, so a plaintext answer would mean nothing)
+     */
+    ConnectionLimiter(AtomicInteger open, int max, ServerMetrics metrics, java.util.function.Supplier<Object> rejection) {
+        this.open = open;
         this.max = max;
         this.metrics = metrics;
-        this.answer = answer;
+        this.rejection = rejection;
+    }
+
+    /** The protocol port's answer: an OVERLOADED response naming the limit. */
+    static java.util.function.Supplier<Object> overloadedResponse(int max) {
+        return () -> Response.newBuilder().setStatus(Status.OVERLOADED)
+                .setError("the server's limit of " + max + " connections is reached").build();
     }
 
     @Override
@@ -35,13 +46,11 @@ final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
             metrics.connectionRejected();
             ctx.channel().attr(REJECTED).set(Boolean.TRUE);
             ctx.channel().config().setAutoRead(false);
-            if (!answer) {
+            if (rejection == null) {
                 ctx.close();
                 return;
             }
-            ctx.channel().writeAndFlush(Response.newBuilder().setStatus(Status.OVERLOADED)
-                    .setError("the server's limit of " + max + " connections is reached").build())
-                    .addListener(ChannelFutureListener.CLOSE);
+            ctx.channel().writeAndFlush(rejection.get()).addListener(ChannelFutureListener.CLOSE);
             return;
         }
         metrics.connectionOpened();

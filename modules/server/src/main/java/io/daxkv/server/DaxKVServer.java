@@ -31,6 +31,7 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.daxkv.server.config.Allocator;
+import io.daxkv.server.resp.RespListener;
 import io.daxkv.server.config.ServerConfig;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
@@ -68,6 +69,7 @@ public final class DaxKVServer implements AutoCloseable {
     private final ChannelGroup channels = new DefaultChannelGroup("daxkv", GlobalEventExecutor.INSTANCE);
     private final Channel serverChannel;
     private final AdminServer admin;
+    private final Channel respChannel;
     private final java.util.concurrent.CountDownLatch terminated = new java.util.concurrent.CountDownLatch(1);
     private final String transportName;
     private volatile boolean closed;
@@ -102,7 +104,9 @@ public final class DaxKVServer implements AutoCloseable {
         ByteBufAllocator alloc = s.allocator() == Allocator.POOLED
                 ? PooledByteBufAllocator.DEFAULT : new AdaptiveByteBufAllocator();
         // with TLS the limiter cannot answer in plaintext: it closes at once instead
-        ConnectionLimiter limiter = new ConnectionLimiter(limits.maxConnections(), metrics, ssl == null);
+        java.util.concurrent.atomic.AtomicInteger open = new java.util.concurrent.atomic.AtomicInteger();
+        ConnectionLimiter limiter = new ConnectionLimiter(open, limits.maxConnections(), metrics,
+                ssl == null ? ConnectionLimiter.overloadedResponse(limits.maxConnections()) : null);
         int preHelloFrameBytes = Math.min(Protocol.MAX_PRE_HELLO_FRAME_BYTES, perConnection.maxFrameBytes());
         long idle = limits.idleTimeout().toMillis();
         try {
@@ -136,17 +140,31 @@ public final class DaxKVServer implements AutoCloseable {
                         }
                     });
             Channel bound = null;
+            AdminServer adminServer = null;
+            Channel resp = null;
             try {
                 bound = bind(b, s.socketAddress(), "server.bind/server.port");
-                this.admin = config.admin().enabled() ? new AdminServer(config.admin().socketAddress(), boss,
-                        channelClass, metrics, this::healthy) : null;
+                if (config.admin().enabled()) {
+                    adminServer = new AdminServer(config.admin().socketAddress(), boss, channelClass, metrics, this::healthy);
+                }
+                if (config.resp().enabled()) {
+                    ConnectionLimiter respLimiter = new ConnectionLimiter(open, limits.maxConnections(), metrics,
+                            ssl == null ? RespListener.maxClientsReply() : null);
+                    resp = bind(b.clone().childHandler(RespListener.initializer(kv, config, respLimiter, ssl, channels)),
+                            new InetSocketAddress(s.bind(), config.resp().port()), "server.bind/resp.port");
+                }
             } catch (RuntimeException | InterruptedException e) {
                 if (bound != null) {
                     bound.close().syncUninterruptibly();
                 }
+                if (adminServer != null) {
+                    adminServer.close();
+                }
                 throw e;
             }
             this.serverChannel = bound;
+            this.admin = adminServer;
+            this.respChannel = resp;
         } catch (RuntimeException | InterruptedException e) {
             shutdownGroups();
             throw e;
@@ -154,7 +172,8 @@ public final class DaxKVServer implements AutoCloseable {
         LOG.info(() -> "daxkv " + VERSION + " serving " + kv.directory() + " on " + address() + " (" + transportName
                 + ", " + threads + " I/O threads" + (ssl != null ? ", TLS" : "")
                 + (perConnection.token() != null ? ", auth token required" : "") + ")"
-                + (admin != null ? "; admin HTTP on " + admin.address() : ""));
+                + (admin != null ? "; admin HTTP on " + admin.address() : "")
+                + (respChannel != null ? "; RESP (Redis protocol) on " + respChannel.localAddress() : ""));
     }
 
     /** Serves {@code kv}, which stays the caller's: closing the server does not close it. */
@@ -191,6 +210,11 @@ public final class DaxKVServer implements AutoCloseable {
     /** The protocol port's address (the real port when 0 was asked for). */
     public InetSocketAddress address() {
         return (InetSocketAddress) serverChannel.localAddress();
+    }
+
+    /** The RESP (Redis protocol) address, or null when it is off. */
+    public InetSocketAddress respAddress() {
+        return respChannel == null ? null : (InetSocketAddress) respChannel.localAddress();
     }
 
     /** The admin HTTP address, or null when admin is off. */
@@ -233,6 +257,9 @@ public final class DaxKVServer implements AutoCloseable {
         long t0 = System.nanoTime();
         state.shutDown(); // /health answers 503 from here on
         serverChannel.close().syncUninterruptibly();
+        if (respChannel != null) {
+            respChannel.close().syncUninterruptibly();
+        }
         int left;
         try {
             left = state.awaitDrained(config.limits().shutdownGrace().toNanos());

@@ -17,8 +17,8 @@ import site.ycsb.ByteIterator;
  * </pre>
  *
  * With YCSB's defaults (10 fields "field0".."field9" of 100 bytes) a record takes 1,081 bytes.
- * Decoding checks every length against what is left and fails with an IllegalArgumentException
- * naming the offset, never reading past the array.
+ * Decoding checks every length against what is left, and that names ascend, and fails with an
+ * IllegalArgumentException naming the offset, never reading past the array.
  */
 public final class FieldCodec {
 
@@ -65,10 +65,17 @@ public final class FieldCodec {
     public static void decode(byte[] record, Set<String> wanted, Map<String, ByteIterator> out) {
         int[] at = {0};
         long count = readVarint(record, at);
+        String previous = null;
         for (long f = 0; f < count; f++) {
+            int nameAt = at[0];
             int nameLength = length(record, at, "field name");
             String name = new String(record, at[0], nameLength, StandardCharsets.UTF_8);
             at[0] += nameLength;
+            if (previous != null && previous.compareTo(name) >= 0) {
+                throw new IllegalArgumentException("field name at offset " + nameAt + " is not after the one before it"
+                        + " (names are unique and in ascending order): the record is not FieldCodec's");
+            }
+            previous = name;
             int valueLength = length(record, at, "value of field " + name);
             if (wanted == null || wanted.contains(name)) {
                 out.put(name, new ByteArrayByteIterator(record, at[0], valueLength));

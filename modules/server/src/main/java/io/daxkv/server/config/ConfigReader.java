@@ -62,7 +62,8 @@ final class ConfigReader {
     // Component names are the YAML keys in camelCase (Jackson's KEBAB_CASE maps them); their order
     // is the order keys are listed in messages.
 
-    record RawConfig(RawStore store, RawServer server, RawLimits limits, RawAdmin admin, RawMetrics metrics) {
+    record RawConfig(RawStore store, RawServer server, RawLimits limits, RawAdmin admin, RawMetrics metrics,
+            RawResp resp) {
     }
 
     record RawStore(String dir, Long regionSize, Long blockSize, Long journalSize, Durability durability,
@@ -90,7 +91,10 @@ final class ConfigReader {
     record RawMetrics(Boolean enabled, Boolean latencyHistograms) {
     }
 
-    private static final RawConfig EMPTY = new RawConfig(null, null, null, null, null);
+    record RawResp(Boolean enabled, Integer port) {
+    }
+
+    private static final RawConfig EMPTY = new RawConfig(null, null, null, null, null, null);
     private static final PropertyNamingStrategies.NamingBase KEBAB = new PropertyNamingStrategies.KebabCaseStrategy();
     private static final Pattern DUPLICATE = Pattern.compile("Duplicate field '(.*)'");
     private static final String DUPLICATE_PROBLEM = "is given more than once";
@@ -313,7 +317,8 @@ final class ConfigReader {
                     server(raw.server(), base.server()),
                     limits(raw.limits(), base.limits()),
                     admin(raw.admin(), base.admin()),
-                    metrics(raw.metrics(), base.metrics()));
+                    metrics(raw.metrics(), base.metrics()),
+                    resp(raw.resp(), base.resp()));
             config.checkFiles();
             return config;
         } catch (ConfigException e) {
@@ -391,6 +396,13 @@ final class ConfigReader {
                 or(r.enabled(), b.enabled()),
                 r.bind() != null ? Addresses.parse("admin.bind", r.bind()) : b.bind(),
                 or(r.port(), b.port()));
+    }
+
+    private static RespSettings resp(RawResp r, RespSettings b) {
+        if (r == null) {
+            return b;
+        }
+        return new RespSettings(or(r.enabled(), b.enabled()), or(r.port(), b.port()));
     }
 
     private static MetricsSettings metrics(RawMetrics r, MetricsSettings b) {

@@ -45,13 +45,13 @@ import java.util.Optional;
  * @param metrics {@code metrics}: what is measured
  */
 public record ServerConfig(StoreSettings store, ServerSettings server, LimitSettings limits, AdminSettings admin,
-        MetricsSettings metrics) {
+        MetricsSettings metrics, RespSettings resp) {
 
     /** The documented default file's name, in {@code config/} of the repository and next to this class in the jar. */
     public static final String DEFAULT_FILE_NAME = "daxkv.yaml";
 
     private static final ServerConfig DEFAULTS = new ServerConfig(StoreSettings.defaults(), ServerSettings.defaults(),
-            LimitSettings.defaults(), AdminSettings.defaults(), MetricsSettings.defaults());
+            LimitSettings.defaults(), AdminSettings.defaults(), MetricsSettings.defaults(), RespSettings.defaults());
 
     public ServerConfig {
         Check.notNull("store", store);
@@ -59,8 +59,14 @@ public record ServerConfig(StoreSettings store, ServerSettings server, LimitSett
         Check.notNull("limits", limits);
         Check.notNull("admin", admin);
         Check.notNull("metrics", metrics);
+        Check.notNull("resp", resp);
         if (admin.enabled() && admin.port() != 0 && admin.port() == server.port()) {
             throw ConfigException.invalid("admin.port", admin.port() + " is also server.port; the two ports must differ");
+        }
+        if (resp.enabled() && resp.port() != 0 && (resp.port() == server.port()
+                || admin.enabled() && resp.port() == admin.port())) {
+            throw ConfigException.invalid("resp.port", resp.port() + " is also " + (resp.port() == server.port()
+                    ? "server.port" : "admin.port") + "; every port must differ");
         }
     }
 
@@ -144,26 +150,30 @@ public record ServerConfig(StoreSettings store, ServerSettings server, LimitSett
     // ------------------------------------------------------------------------------ withers
 
     public ServerConfig withStore(StoreSettings store) {
-        return new ServerConfig(store, server, limits, admin, metrics);
+        return new ServerConfig(store, server, limits, admin, metrics, resp);
     }
 
     /** Also reads the token file and checks the TLS files, as loading does. */
     public ServerConfig withServer(ServerSettings server) {
-        ServerConfig c = new ServerConfig(store, server, limits, admin, metrics);
+        ServerConfig c = new ServerConfig(store, server, limits, admin, metrics, resp);
         c.checkFiles();
         return c;
     }
 
     public ServerConfig withLimits(LimitSettings limits) {
-        return new ServerConfig(store, server, limits, admin, metrics);
+        return new ServerConfig(store, server, limits, admin, metrics, resp);
     }
 
     public ServerConfig withAdmin(AdminSettings admin) {
-        return new ServerConfig(store, server, limits, admin, metrics);
+        return new ServerConfig(store, server, limits, admin, metrics, resp);
     }
 
     public ServerConfig withMetrics(MetricsSettings metrics) {
-        return new ServerConfig(store, server, limits, admin, metrics);
+        return new ServerConfig(store, server, limits, admin, metrics, resp);
+    }
+
+    public ServerConfig withResp(RespSettings resp) {
+        return new ServerConfig(store, server, limits, admin, metrics, resp);
     }
 
     /** {@code store.dir} replaced (tests: a temporary directory). */
@@ -177,7 +187,7 @@ public record ServerConfig(StoreSettings store, ServerSettings server, LimitSett
     public ServerConfig withPort(int port) {
         ServerSettings s = server;
         return new ServerConfig(store, new ServerSettings(s.bind(), port, s.ioThreads(), s.transport(), s.allocator(),
-                s.authToken(), s.authTokenFile(), s.tls()), limits, admin, metrics);
+                s.authToken(), s.authTokenFile(), s.tls()), limits, admin, metrics, resp);
     }
 
     /** {@code admin.port} replaced; 0 lets the OS pick a free port (tests). */

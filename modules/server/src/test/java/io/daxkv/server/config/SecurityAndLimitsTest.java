@@ -207,4 +207,17 @@ class SecurityAndLimitsTest {
                 + "  auth-token: t\n").server().bind(), 1));
         assertEquals("admin.bind", e.key());
     }
+
+    @org.junit.jupiter.api.Test
+    void theRespPortMustDifferFromTheOthers() {
+        ConfigException e = org.junit.jupiter.api.Assertions.assertThrows(ConfigException.class,
+                () -> ServerConfig.defaults().withOverrides(java.util.Map.of("resp.enabled", "true", "resp.port", "7420")));
+        org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("resp.port: 7420 is also server.port"),
+                e.getMessage());
+        e = org.junit.jupiter.api.Assertions.assertThrows(ConfigException.class,
+                () -> ServerConfig.defaults().withOverrides(java.util.Map.of("resp.enabled", "true", "resp.port", "7421")));
+        org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("is also admin.port"), e.getMessage());
+        // off, its port is not checked
+        ServerConfig.defaults().withOverrides(java.util.Map.of("resp.port", "7420"));
+    }
 }

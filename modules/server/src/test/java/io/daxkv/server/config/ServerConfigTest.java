@@ -78,7 +78,7 @@ class ServerConfigTest {
             previous = trimmed;
         }
         assertEquals(ServerConfig.keys(), documented);
-        assertEquals(37, ServerConfig.keys().size());
+        assertEquals(39, ServerConfig.keys().size());
     }
 
     @Test
@@ -303,7 +303,7 @@ class ServerConfigTest {
     @Test
     void anUnknownSectionIsNamedWithTheSections() {
         assertEquals(SOURCE + ":1: stor: unknown key (did you mean store?); the keys allowed at the top level are:"
-                + " store, server, limits, admin, metrics", fails("stor:\n  dir: x\n").getMessage());
+                + " store, server, limits, admin, metrics, resp", fails("stor:\n  dir: x\n").getMessage());
         assertContains(fails("port: 7420\n").getMessage(), "port: unknown key; the keys allowed at the top level are:");
         // dotted keys are for overrides, not for the file
         assertContains(fails("server.port: 7420\n").getMessage(), "server.port: unknown key");
