@@ -28,10 +28,17 @@ final class ForkJvm {
     final List<String> options;
     final String classpath;
 
+    /** {@code classpath}'s entries are made absolute: the forked JVMs run in another directory. */
     ForkJvm(String java, List<String> options, String classpath) {
         this.java = java;
         this.options = List.copyOf(options);
-        this.classpath = classpath;
+        List<String> entries = new ArrayList<>();
+        for (String entry : classpath.split(File.pathSeparator)) {
+            if (!entry.isEmpty()) {
+                entries.add(Path.of(entry).toAbsolutePath().toString());
+            }
+        }
+        this.classpath = String.join(File.pathSeparator, entries);
     }
 
     /** daxkv's flags, then the peers' extras, each once, in command-line form. */

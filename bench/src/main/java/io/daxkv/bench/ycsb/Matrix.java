@@ -40,18 +40,22 @@ public final class Matrix implements Callable<Integer> {
 
     /** The two documented presets; any option given on the command line overrides its part. */
     enum Mode {
-        QUICK("a,c,e", 100_000, "1", "async", 10),
-        FULL("a,b,c,d,e,f", 1_000_000, "1,2", "async,sync", 120);
+        /** Time-bound runs: 1M operations or 5 s, whichever ends first. */
+        QUICK("a,c,e", 100_000, 1_000_000, "1", "async", 5),
+        /** 1M operations, or 60 s for the slow (SYNC, scan) rows. */
+        FULL("a,b,c,d,e,f", 1_000_000, 1_000_000, "1,2", "async,sync", 60);
 
         final String workloads;
         final long records;
+        final long operations;
         final String threads;
         final String durabilities;
         final int maxSeconds;
 
-        Mode(String workloads, long records, String threads, String durabilities, int maxSeconds) {
+        Mode(String workloads, long records, long operations, String threads, String durabilities, int maxSeconds) {
             this.workloads = workloads;
             this.records = records;
+            this.operations = operations;
             this.threads = threads;
             this.durabilities = durabilities;
             this.maxSeconds = maxSeconds;
@@ -77,12 +81,17 @@ public final class Matrix implements Callable<Integer> {
     @Option(names = "--records", description = "Records loaded per row (default: the mode's: 100k quick, 1M full).")
     Long recordsOption;
 
-    @Option(names = "--operations", description = "Operations per run phase (default: as many as records).")
+    @Option(names = "--operations", description = "Operations per run phase (default: the mode's: 1M).")
     Long operationsOption;
 
     @Option(names = "--max-seconds", description = "Cap on a run phase, YCSB's maxexecutiontime; 0 = none "
-            + "(default: the mode's: 10 quick, 120 full).")
+            + "(default: the mode's: 5 quick, 60 full).")
     Integer maxSecondsOption;
+
+    @Option(names = "--load-threads", defaultValue = "4",
+            description = "Client threads of every load phase, the same for every store; the load is set-up, not "
+                    + "compared (default: ${DEFAULT-VALUE}).")
+    int loadThreads;
 
     @Option(names = "--load-at-row-durability",
             description = "Load SYNC rows with SYNC writes too (default: every load at the store's ASYNC setting).")
@@ -134,9 +143,11 @@ public final class Matrix implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintStream out = System.out;
         records = recordsOption != null ? recordsOption : mode.records;
-        operations = operationsOption != null ? operationsOption : records;
+        operations = operationsOption != null ? operationsOption : mode.operations;
         maxSeconds = maxSecondsOption != null ? maxSecondsOption : mode.maxSeconds;
-        scratch = scratch != null ? scratch : TempDirs.defaultParent();
+        scratch = (scratch != null ? scratch : TempDirs.defaultParent()).toAbsolutePath();
+        workloadDir = workloadDir.toAbsolutePath(); // the forked clients run in the logs directory
+        results = results.toAbsolutePath();
         ForkJvm jvm = new ForkJvm(java != null ? java : Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 ForkJvm.split(jvmOpts), classpath != null ? classpath : System.getProperty("java.class.path"));
         List<MatrixRow.Key> plan = plan();
@@ -310,9 +321,9 @@ public final class Matrix implements Callable<Integer> {
         a.add("machine: " + hostname() + ", " + Runtime.getRuntime().availableProcessors() + " cores, "
                 + System.getProperty("os.name") + " " + System.getProperty("os.version") + "; Java "
                 + System.getProperty("java.runtime.version") + "; commit " + command(5, "git", "rev-parse", "--short", "HEAD"));
-        a.add("each row: a fresh data directory; YCSB 0.17.0 load phase (`-load`, "
+        a.add("each row: a fresh data directory; YCSB 0.17.0 load phase (`-load`, " + loadThreads + " client threads, "
                 + (loadAtRowDurability ? "at the row's durability" : "every store at its ASYNC setting, synced at close")
-                + "), then run phase (`-t`, at the row's durability), each `site.ycsb.Client` in its own JVM");
+                + "), then run phase (`-t`, the row's threads and durability), each `site.ycsb.Client` in its own JVM");
         a.add("forked JVMs, every store alike: `" + String.join(" ", jvm.options) + "` + daxkv's and Chronicle Map's "
                 + "flags (`" + String.join(" ", ForkJvm.flags()) + "`), unpinned (client and server share the cores)");
         a.add("servers (fresh per row, 127.0.0.1): daxkv `BenchServer` (1 I/O thread, the same JVM options), "

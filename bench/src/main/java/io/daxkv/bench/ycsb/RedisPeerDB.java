@@ -6,6 +6,8 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
+import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.Transaction;
 import site.ycsb.DBException;
@@ -53,6 +55,15 @@ public final class RedisPeerDB extends PeerDB {
         }
     }
 
+    /**
+     * A connection speaking RESP2, the server's default (Jedis 8 would otherwise warn on every
+     * connection that it cannot auto-negotiate RESP3).
+     */
+    static Jedis connect(String host, int port, int timeoutMs) {
+        return new Jedis(new HostAndPort(host, port), DefaultJedisClientConfig.builder()
+                .timeoutMillis(timeoutMs).serverDefaultProtocol().build());
+    }
+
     /** The appendfsync setting of each durability group. */
     static String appendfsync(PeerDurability d) {
         return d == PeerDurability.SYNC ? "always" : "everysec";
@@ -66,7 +77,7 @@ public final class RedisPeerDB extends PeerDB {
         private final String address;
 
         Connection(String host, int port, String table, PeerDurability durability, StripedLocks locks) {
-            this.jedis = new Jedis(host, port, TIMEOUT_MS);
+            this.jedis = connect(host, port, TIMEOUT_MS);
             this.locks = locks;
             this.index = ("_index:" + table).getBytes(StandardCharsets.UTF_8);
             this.durability = durability;

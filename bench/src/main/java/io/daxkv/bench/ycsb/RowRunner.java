@@ -19,8 +19,9 @@ import java.util.Map;
  * logs directory ({@code NN-<workload>-<store>-<durability>-<threads>t-load.out}, ...).
  *
  * <p>The load phase writes at the store's ASYNC setting unless {@link Matrix#loadAtRowDurability}
- * (loading 1M records one fsync at a time would take LMDB half an hour per row); every store syncs
- * at close, so the run phase starts from the same durable data, and measures the row's setting.
+ * (loading 1M records one fsync at a time would take LMDB half an hour per row), with
+ * {@link Matrix#loadThreads} client threads for every store; every store syncs at close, so the
+ * run phase starts from the same durable data, and measures the row's setting and threads.
  */
 final class RowRunner {
 
@@ -52,7 +53,8 @@ final class RowRunner {
 
             console.print("load " + count(m.records) + " ... ");
             console.flush();
-            Phase loaded = phase(name + "-load", key, true, key.store().bindingProperties(data, port, loadDurability));
+            Phase loaded = phase(name + "-load", key, true,
+                    key.store().bindingProperties(data, port, loadDurability, m.loadThreads));
             YcsbOutput load = loaded.out();
             List<String> problems = checkLoad(load, loaded.exit(), m.records, m.stepTimeoutSeconds);
             if (!problems.isEmpty()) {
@@ -64,7 +66,7 @@ final class RowRunner {
             if (server != null && key.store() == Store.REDIS && loadDurability != key.durability()) {
                 server.redisAppendfsync(key.durability());
             }
-            Phase ran = phase(name + "-run", key, false, key.store().bindingProperties(data, port, key.durability()));
+            Phase ran = phase(name + "-run", key, false, key.store().bindingProperties(data, port, key.durability(), key.threads()));
             YcsbOutput run = ran.out();
             problems = checkRun(run, ran.exit(), m.operations, m.maxSeconds, m.stepTimeoutSeconds);
             if (server != null && !server.alive()) {
@@ -96,7 +98,18 @@ final class RowRunner {
         List<String> command = jvm.command("site.ycsb.Client", clientArgs(key, load, binding));
         Files.writeString(m.logs.resolve(name + ".cmd"), String.join(" ", command) + "\n", StandardCharsets.UTF_8);
         ForkJvm.Exit exit = ForkJvm.run(command, m.logs, out, err, m.stepTimeoutSeconds);
-        return new Phase(YcsbOutput.parse(new String(Files.readAllBytes(out), StandardCharsets.UTF_8).lines().toList()), exit);
+        YcsbOutput parsed = YcsbOutput.parse(new String(Files.readAllBytes(out), StandardCharsets.UTF_8).lines().toList());
+        if (exit.code() != 0 && !exit.timedOut()) { // say why, when the JVM did not even start the client
+            String firstError = new String(Files.readAllBytes(err), StandardCharsets.UTF_8).lines()
+                    .filter(l -> !l.isBlank()).findFirst().orElse(null);
+            if (firstError != null) {
+                List<String> problems = new ArrayList<>(parsed.problems());
+                problems.add("stderr: " + firstError.strip());
+                parsed = new YcsbOutput(parsed.runTimeMs(), parsed.throughputOpsPerSec(), parsed.timing(), parsed.ops(),
+                        List.copyOf(problems));
+            }
+        }
+        return new Phase(parsed, exit);
     }
 
     /** site.ycsb.Client's arguments for one phase. */
@@ -104,7 +117,7 @@ final class RowRunner {
         List<String> a = new ArrayList<>(List.of(load ? "-load" : "-t", "-db", TimedDB.class.getName(),
                 "-p", TimedDB.DELEGATE_PROPERTY + "=" + key.store().bindingClass,
                 "-P", m.workloadDir.resolve("workload" + key.workload()).toString(),
-                "-threads", Integer.toString(key.threads()),
+                "-threads", Integer.toString(load ? m.loadThreads : key.threads()),
                 "-p", "recordcount=" + m.records,
                 "-p", "operationcount=" + m.operations,
                 "-p", "measurementtype=hdrhistogram",

@@ -63,7 +63,7 @@ final class ServerProcess implements AutoCloseable {
             ServerProcess s = new ServerProcess(p, port, "redis-server on port " + port, false);
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(READY_TIMEOUT_SECONDS);
             while (p.isAlive() && System.nanoTime() < deadline) {
-                try (Jedis j = new Jedis("127.0.0.1", port, 1000)) {
+                try (Jedis j = RedisPeerDB.connect("127.0.0.1", port, 1000)) {
                     if ("PONG".equals(j.ping())) {
                         return s;
                     }
@@ -80,7 +80,7 @@ final class ServerProcess implements AutoCloseable {
 
     /** CONFIG SET appendfsync on the running redis-server (the run phase of a SYNC row). */
     void redisAppendfsync(PeerDurability durability) {
-        try (Jedis j = new Jedis("127.0.0.1", port, 10_000)) {
+        try (Jedis j = RedisPeerDB.connect("127.0.0.1", port, 10_000)) {
             j.configSet("appendfsync", RedisPeerDB.appendfsync(durability));
         }
     }

@@ -85,8 +85,9 @@ enum Store {
     /**
      * The binding's properties for one phase: where the data lives ({@code dir} for embedded
      * stores, {@code port} on 127.0.0.1 for servers) and the durability that phase writes with.
+     * The daxkv client gets one connection per client thread, as Redis's binding has.
      */
-    Map<String, String> bindingProperties(Path dir, int port, PeerDurability durability) {
+    Map<String, String> bindingProperties(Path dir, int port, PeerDurability durability, int threads) {
         Map<String, String> p = new LinkedHashMap<>();
         String d = durability.property();
         switch (this) {
@@ -98,6 +99,7 @@ enum Store {
                 p.put("daxkv.host", "127.0.0.1");
                 p.put("daxkv.port", Integer.toString(port));
                 p.put("daxkv.durability", d);
+                p.put("daxkv.connections", Integer.toString(threads));
             }
             case REDIS -> {
                 p.put("redis.host", "127.0.0.1");

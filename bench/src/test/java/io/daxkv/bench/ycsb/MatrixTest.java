@@ -47,13 +47,13 @@ class MatrixTest {
     void bindingPropertiesPerStore() {
         Path d = Path.of("/data");
         assertEquals(Map.of("daxkv.dir", "/data", "daxkv.durability", "sync"),
-                Store.DAXKV.bindingProperties(d, -1, PeerDurability.SYNC));
-        assertEquals(Map.of("daxkv.host", "127.0.0.1", "daxkv.port", "7", "daxkv.durability", "async"),
-                Store.DAXKV_SERVER.bindingProperties(d, 7, PeerDurability.ASYNC));
+                Store.DAXKV.bindingProperties(d, -1, PeerDurability.SYNC, 1));
+        assertEquals(Map.of("daxkv.host", "127.0.0.1", "daxkv.port", "7", "daxkv.durability", "async",
+                "daxkv.connections", "2"), Store.DAXKV_SERVER.bindingProperties(d, 7, PeerDurability.ASYNC, 2));
         assertEquals(Map.of("redis.host", "127.0.0.1", "redis.port", "7", "redis.durability", "sync"),
-                Store.REDIS.bindingProperties(d, 7, PeerDurability.SYNC));
+                Store.REDIS.bindingProperties(d, 7, PeerDurability.SYNC, 2));
         assertEquals(Map.of("chronicle.dir", "/data", "chronicle.durability", "async"),
-                Store.CHRONICLE.bindingProperties(d, -1, PeerDurability.ASYNC));
+                Store.CHRONICLE.bindingProperties(d, -1, PeerDurability.ASYNC, 1));
         assertEquals("LMDB MDB_NOSYNC", Store.LMDB.setting(PeerDurability.ASYNC));
         assertEquals(null, Store.CHRONICLE.setting(PeerDurability.SYNC));
     }
@@ -72,31 +72,35 @@ class MatrixTest {
     }
 
     /**
-     * The harness end to end on one real row (LMDB, workload E, 500 records: a load and a run JVM),
-     * Chronicle Map's E row (n/a: no ordered scan) and a Redis row without redis-server (skipped).
+     * The harness end to end on two real rows (daxkv embedded and LMDB, workload E, 500 records:
+     * a load and a run JVM each), Chronicle Map's E row (n/a: no ordered scan) and a Redis row
+     * without redis-server (skipped). About 5 s.
      */
     @Test
     void endToEnd() throws Exception {
-        Path workloads = Path.of(MatrixTest.class.getResource("workloads/workloade").toURI()).getParent();
+        Path workloads = Path.of("ycsb/workloads"); // bench/ycsb/workloads: surefire runs in the module's directory
+        assertTrue(Files.isRegularFile(workloads.resolve("workloade")), workloads.toAbsolutePath().toString());
         Path results = dir.resolve("results");
         int code = new CommandLine(new Matrix()).setCaseInsensitiveEnumValuesAllowed(true).execute(
-                "--stores", "lmdb,chronicle,redis", "--workloads", "e", "--records", "500", "--operations", "500",
+                "--stores", "daxkv,lmdb,chronicle,redis", "--workloads", "e", "--records", "500", "--operations", "500",
                 "--workload-dir", workloads.toString(), "--results", results.toString(),
                 "--scratch", dir.resolve("scratch").toString(), "--jvm-opts", "-Xmx256m -XX:+UseSerialGC",
                 "--classpath", classpath(), "--redis-server", dir.resolve("no-redis-server").toString(),
                 "--name", "t", "--step-timeout", "120");
         assertEquals(0, code);
         List<String> csv = Files.readAllLines(results.resolve("t.csv"), StandardCharsets.UTF_8);
-        assertEquals(4, csv.size(), String.join("\n", csv));
-        assertTrue(csv.get(1).startsWith("E,lmdb,embedded,ASYNC,LMDB MDB_NOSYNC,1,OK,"), csv.get(1));
-        assertTrue(csv.get(2).startsWith("E,chronicle,embedded,ASYNC,Chronicle Map (no fsync: OS writeback),1,NA,"), csv.get(2));
-        assertTrue(csv.get(3).startsWith("E,redis,server,ASYNC,Redis AOF appendfsync everysec,1,SKIPPED,"), csv.get(3));
+        assertEquals(5, csv.size(), String.join("\n", csv));
+        assertTrue(csv.get(1).startsWith("E,daxkv,embedded,ASYNC,daxkv ASYNC (journal committed every <= 1 s),1,OK,"), csv.get(1));
+        assertTrue(csv.get(2).startsWith("E,lmdb,embedded,ASYNC,LMDB MDB_NOSYNC,1,OK,"), csv.get(2));
+        assertTrue(csv.get(3).startsWith("E,chronicle,embedded,ASYNC,Chronicle Map (no fsync: OS writeback),1,NA,"), csv.get(3));
+        assertTrue(csv.get(4).startsWith("E,redis,server,ASYNC,Redis AOF appendfsync everysec,1,SKIPPED,"), csv.get(4));
         String md = Files.readString(results.resolve("t.md"), StandardCharsets.UTF_8);
         assertTrue(md.contains("| lmdb | LMDB MDB_NOSYNC | 1 |"), md);
+        assertTrue(md.contains("| E | embedded ASYNC, 1 thread |"), md);
         assertTrue(md.contains("| INSERT p50 | INSERT p99 | SCAN p50 | SCAN p99 |"), md);
         assertEquals(RatioChart.WIDTH, ImageIO.read(results.resolve("t.png").toFile()).getWidth());
         try (Stream<Path> logs = Files.list(results.resolve("t-logs"))) {
-            assertTrue(logs.anyMatch(p -> p.getFileName().toString().equals("01-e-lmdb-async-1t-run.out")));
+            assertTrue(logs.anyMatch(p -> p.getFileName().toString().equals("02-e-lmdb-async-1t-run.out")));
         }
         try (Stream<Path> left = Files.list(dir.resolve("scratch"))) {
             assertEquals(0, left.count(), "every row's data directory is deleted");
