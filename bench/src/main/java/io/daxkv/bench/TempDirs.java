@@ -31,8 +31,17 @@ public final class TempDirs {
     }
 
     public static Path create(String what) {
+        return create(defaultParent(), what);
+    }
+
+    /** {@code $DAXKV_BENCH_DIR} when set, else {@code java.io.tmpdir}. */
+    public static Path defaultParent() {
         String base = System.getenv("DAXKV_BENCH_DIR");
-        Path parent = Path.of(base == null || base.isBlank() ? System.getProperty("java.io.tmpdir") : base);
+        return Path.of(base == null || base.isBlank() ? System.getProperty("java.io.tmpdir") : base);
+    }
+
+    /** A new scratch directory under {@code parent} (created when missing), deleted at exit at the latest. */
+    public static Path create(Path parent, String what) {
         try {
             Files.createDirectories(parent);
             Path dir = Files.createTempDirectory(parent, "daxkv-bench-" + what + "-");
