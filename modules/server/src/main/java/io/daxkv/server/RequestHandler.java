@@ -126,14 +126,17 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void checkFrameDeadline() {
-        if (paused) {
-            return; // the frame waits on us, not on the client; its clock restarts on resume
-        }
         FrameDecoder<?> decoder = ctx.pipeline().get(FrameDecoder.class);
         long since = decoder == null ? 0 : decoder.partialSinceNanos();
-        if (since != 0 && System.nanoTime() - since > settings.frameDeadlineNanos()) {
-            fatal(0, Status.BAD_REQUEST, "frame not finished within " + millis(settings.frameDeadlineNanos()) + " ms");
+        if (since == 0 || System.nanoTime() - since <= settings.frameDeadlineNanos()) {
+            return;
         }
+        if (paused) {
+            // the frame waits on us, not on the client; its clock restarts on resume
+            metrics.frameDeadlineDeferred();
+            return;
+        }
+        fatal(0, Status.BAD_REQUEST, "frame not finished within " + millis(settings.frameDeadlineNanos()) + " ms");
     }
 
     @Override

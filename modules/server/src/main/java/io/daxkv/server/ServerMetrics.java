@@ -41,6 +41,7 @@ public final class ServerMetrics {
     private final AtomicInteger connectionsOpen = new AtomicInteger();
     private final AtomicInteger writesInFlight = new AtomicInteger();
     private final AtomicInteger connectionsPaused = new AtomicInteger();
+    private final LongAdder frameDeadlinesDeferred = new LongAdder();
     private final boolean enabled;
     private final boolean latencyHistograms;
     private final DaxKV kv;
@@ -89,6 +90,9 @@ public final class ServerMetrics {
         gauge("daxkv_connections_open", "Connections open now", connectionsOpen::get);
         gauge("daxkv_connections_paused", "Connections whose reading is paused: the client does not read its "
                 + "responses fast enough, or too many of its writes wait for their commit", connectionsPaused::get);
+        counter("daxkv_frame_deadlines_deferred_total", "Partly received frames past limits.frame-deadline on a"
+                + " connection whose reading was paused: not closed, since the server stopped reading",
+                frameDeadlinesDeferred::sum);
         gauge("daxkv_writes_in_flight", "Durable writes waiting for their commit", writesInFlight::get);
         storeCounter("daxkv_store_faults_total", "First writes to unwritten blocks (faults)", Stats::faults);
         storeCounter("daxkv_store_conversions_total", "Unwritten-to-written conversions", Stats::conversions);
@@ -197,6 +201,15 @@ public final class ServerMetrics {
         } else {
             connectionsPaused.decrementAndGet();
         }
+    }
+
+    void frameDeadlineDeferred() {
+        frameDeadlinesDeferred.increment();
+    }
+
+    /** See the metric daxkv_frame_deadlines_deferred_total. */
+    public long frameDeadlinesDeferred() {
+        return frameDeadlinesDeferred.sum();
     }
 
     public int connectionsPaused() {

@@ -383,8 +383,10 @@ class BadInputTest {
             slow.sendRaw(burst.toByteArray());
             ServerMetrics m = ts.server.metrics();
             waitFor(() -> m.connectionsPaused() == 1, "paused");
-            // longer than the frame deadline: the half frame waits because the server stopped reading
-            Thread.sleep(1000);
+            // the half frame outlives the deadline while the server does not read: the check defers it
+            long deferred = m.frameDeadlinesDeferred();
+            waitFor(() -> m.frameDeadlinesDeferred() >= deferred + 2, "the deadline check passed a paused frame twice");
+            assertEquals(1, m.connectionsPaused(), "still paused, still open");
             for (int i = 0; i < gets; i++) {
                 assertEquals(Status.OK, slow.read().getStatus(), "get " + i);
             }
