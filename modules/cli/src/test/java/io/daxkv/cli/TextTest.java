@@ -6,43 +6,19 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.daxkv.DaxKVException;
-import io.daxkv.server.config.Sizes;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
-/** The pure helpers: size parsing, escaping, exit-code mapping. */
-class SizesAndTextTest {
+/** The pure helpers: the size option converter, escaping, exit-code mapping (the size grammar itself is tested with the server's Sizes). */
+class TextTest {
 
     @Test
     void freeExtentClassesPrintAsBlockRanges() {
         assertEquals("none", StatCommand.freeExtents(new long[0]));
         assertEquals("none", StatCommand.freeExtents(new long[] {0, 0}));
         assertEquals("1:3 4-7:2 1024-2047:1", StatCommand.freeExtents(new long[] {3, 0, 2, 0, 0, 0, 0, 0, 0, 0, 1}));
-    }
-
-    @Test
-    void sizesTakeBinarySuffixes() {
-        assertEquals(65536L, Sizes.parse("65536"));
-        assertEquals(64L << 10, Sizes.parse("64K"));
-        assertEquals(64L << 10, Sizes.parse("64k"));
-        assertEquals(64L << 20, Sizes.parse("64M"));
-        assertEquals(64L << 20, Sizes.parse("64MiB"));
-        assertEquals(64L << 20, Sizes.parse("64MB"));
-        assertEquals(1L << 30, Sizes.parse("1G"));
-        assertEquals(2L << 40, Sizes.parse("2T"));
-        assertEquals(100L, Sizes.parse("100B"));
-        assertEquals(0L, Sizes.parse("0"));
-    }
-
-    @Test
-    void badSizesSayWhatIsAccepted() {
-        for (String bad : new String[] {"", "M", "1.5M", "-1", "64 X", "0x40", "99999999999999999999",
-            "9999999999999T"}) {
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Sizes.parse(bad), bad);
-            assertTrue(e.getMessage().contains("'" + bad + "'"), e::getMessage);
-        }
     }
 
     @Test
