@@ -30,9 +30,15 @@ final class Resp {
     /** An error reply: {@code message} starts with its code, e.g. "ERR ..." or "NOAUTH ...". */
     static ByteBuf error(ByteBufAllocator a, String message) {
         ByteBuf b = a.ioBuffer(message.length() + 3);
+        writeError(b, message);
+        return b;
+    }
+
+    /** Appends an error reply to {@code b}; {@code message} starts with its code. */
+    static void writeError(ByteBuf b, String message) {
         b.writeByte('-');
         b.writeCharSequence(clean(message), StandardCharsets.UTF_8);
-        return b.writeBytes(CRLF);
+        b.writeBytes(CRLF);
     }
 
     static ByteBuf integer(ByteBufAllocator a, long n) {

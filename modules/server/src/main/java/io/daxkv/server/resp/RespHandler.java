@@ -34,6 +34,12 @@ import java.util.logging.Logger;
  * that is ready waits behind an earlier one that is not. As on the protocol port, reading pauses
  * while the client does not read or too many writes wait, and commands decoded meanwhile wait in
  * a queue bounded by one read.
+ *
+ * <p>Replies that are ready while none waits ahead of them are appended to one buffer and
+ * handed to the channel as one message when the read ends (or when the buffer passes
+ * {@value #OUT_HANDOFF_BYTES} bytes, so the channel's writability still sees them): a pipelined
+ * batch is answered with one buffer and one write, as Redis does with its reply buffer. GET and
+ * SET without options write their replies straight into that buffer.
  */
 final class RespHandler extends ChannelInboundHandlerAdapter {
 
@@ -54,6 +60,13 @@ final class RespHandler extends ChannelInboundHandlerAdapter {
     private boolean paused;
     private ChannelHandlerContext ctx;
     private ScheduledFuture<?> frameTimer;
+    /** Ready replies not yet handed to the channel; only while {@link #replies} is empty. */
+    private ByteBuf out;
+
+    /** Bytes in {@link #out} beyond which it goes to the channel at once (not flushed). */
+    static final int OUT_HANDOFF_BYTES = 32 << 10;
+    private static final byte[] GET = {'G', 'E', 'T'};
+    private static final byte[] SET = {'S', 'E', 'T'};
 
     /** A reply whose store operation has not completed yet. */
     private static final class Pending {
@@ -94,6 +107,10 @@ final class RespHandler extends ChannelInboundHandlerAdapter {
             frameTimer.cancel(false);
         }
         backlog.clear();
+        if (out != null) {
+            out.release();
+            out = null;
+        }
         for (Object r : replies) {
             ReferenceCountUtil.release(r instanceof Pending p ? p.reply : r);
         }
@@ -134,6 +151,7 @@ final class RespHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
+        writeOut();
         ctx.flush();
         ctx.fireChannelReadComplete();
     }
@@ -147,6 +165,7 @@ final class RespHandler extends ChannelInboundHandlerAdapter {
             process((RespCommand) backlog.poll());
         }
         updateAutoRead();
+        writeOut();
         ctx.flush();
     }
 
@@ -174,6 +193,9 @@ final class RespHandler extends ChannelInboundHandlerAdapter {
 
     private void process(RespCommand c) {
         context.commandProcessed();
+        if (replies.isEmpty() && authenticated && fastPath(c)) {
+            return;
+        }
         Object reply;
         try {
             reply = execute(c);
@@ -193,6 +215,7 @@ final class RespHandler extends ChannelInboundHandlerAdapter {
             @SuppressWarnings("unchecked")
             CompletableFuture<ByteBuf> f = (CompletableFuture<ByteBuf>) reply;
             Pending p = new Pending();
+            writeOut(); // what is ready goes ahead of the reply that waits
             replies.add(p);
             waiting++;
             updateAutoRead();
@@ -211,15 +234,99 @@ final class RespHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void enqueue(ByteBuf reply) {
-        if (replies.isEmpty()) {
-            ctx.write(reply, ctx.voidPromise());
-        } else {
+        if (!replies.isEmpty()) {
             replies.add(reply);
+            return;
         }
+        int n = reply.readableBytes();
+        if (n > OUT_HANDOFF_BYTES) { // a big reply goes as it is, not copied
+            writeOut();
+            ctx.write(reply, ctx.voidPromise());
+            return;
+        }
+        out(n).writeBytes(reply);
+        reply.release();
+        handOffIfFull();
+    }
+
+    /** The buffer that ready replies are appended to, with room for about {@code hint} more bytes. */
+    private ByteBuf out(int hint) {
+        if (out == null) {
+            out = alloc().ioBuffer(Math.max(512, hint));
+        }
+        return out;
+    }
+
+    private void handOffIfFull() {
+        if (out.readableBytes() >= OUT_HANDOFF_BYTES) {
+            writeOut();
+        }
+    }
+
+    /** Hands the replies appended so far to the channel (without flushing). */
+    private void writeOut() {
+        ByteBuf b = out;
+        if (b == null) {
+            return;
+        }
+        out = null;
+        if (b.isReadable() && ctx.channel().isActive()) {
+            ctx.write(b, ctx.voidPromise());
+        } else {
+            b.release();
+        }
+    }
+
+    /**
+     * GET and SET key value (at ASYNC durability), answered in place: their replies go
+     * straight into {@link #out}, with no reply buffer of their own and no future. Only when no
+     * reply waits (the caller checks). False when the command is none of these, for the
+     * general path.
+     */
+    private boolean fastPath(RespCommand c) {
+        byte[] name = c.arg(0);
+        int argc = c.argc();
+        boolean get = argc == 2 && named(name, GET);
+        boolean set = !get && argc == 3 && named(name, SET) && context.durability() != Durability.SYNC;
+        if (!get && !set) {
+            return false;
+        }
+        try {
+            if (get) {
+                byte[] v = kv.get(key(c.arg(1)));
+                if (v == null) {
+                    out(Resp.NULL_BULK.length).writeBytes(Resp.NULL_BULK);
+                } else {
+                    Resp.writeBulk(out(v.length + 16), v);
+                }
+            } else {
+                kv.put(key(c.arg(1)), value(c.arg(2)), context.durability());
+                out(Resp.OK.length).writeBytes(Resp.OK);
+            }
+        } catch (RuntimeException e) {
+            String message = storeError(e);
+            Resp.writeError(out(message.length() + 3), message);
+        }
+        handOffIfFull();
+        return true;
+    }
+
+    /** Whether {@code name} is {@code upper} in any case (ASCII letters only). */
+    private static boolean named(byte[] name, byte[] upper) {
+        if (name.length != upper.length) {
+            return false;
+        }
+        for (int i = 0; i < name.length; i++) {
+            if ((name[i] & ~0x20) != upper[i]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** QUIT: close once every reply before its OK has been written. */
     private void closeAfterReplies() {
+        writeOut();
         if (replies.isEmpty()) {
             ctx.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
         }
@@ -227,6 +334,7 @@ final class RespHandler extends ChannelInboundHandlerAdapter {
 
     /** Writes the replies at the head of the queue that are ready. */
     private void flushReplies() {
+        writeOut();
         while (!replies.isEmpty()) {
             Object head = replies.peek();
             ByteBuf b = head instanceof Pending p ? p.reply : (ByteBuf) head;

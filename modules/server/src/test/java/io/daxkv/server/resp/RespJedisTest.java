@@ -113,6 +113,51 @@ class RespJedisTest {
     }
 
     @Test
+    void pipelinedRepliesOfEverySizeComeBackInOrder() {
+        // At ASYNC, GET and SET replies are written into one buffer, other replies are copied into
+        // it, the buffer goes to the channel past 32 KiB and a reply over 32 KiB goes as its own
+        // buffer: the order must hold across all of these.
+        try (Jedis j = new Jedis("127.0.0.1", start(Map.of()))) {
+            int[] sizes = {1, 100, 5_000, 40_000};
+            List<Response<?>> got = new ArrayList<>();
+            List<Object> expected = new ArrayList<>();
+            Pipeline p = null;
+            for (int i = 0; i < 60; i++) {
+                // Jedis sends a whole pipeline before it reads a reply, and the server stops reading
+                // while its replies are not read: a pipeline of 4 rounds (about 100 KB of replies)
+                // fits the sockets' buffers
+                if (i % 4 == 0) {
+                    if (p != null) {
+                        p.sync();
+                    }
+                    p = j.pipelined();
+                }
+                String k = "m" + i;
+                String v = String.valueOf((char) ('a' + i % 26)).repeat(sizes[i % sizes.length]) + i;
+                got.add(p.set(k, v));
+                expected.add("OK");
+                got.add(p.mget(k, "absent"));
+                expected.add(java.util.Arrays.asList(v, null));
+                got.add(p.get(k));
+                expected.add(v);
+                got.add(p.get("absent" + i));
+                expected.add(null);
+                got.add(p.exists(k, "absent"));
+                expected.add(1L);
+                got.add(p.set(k, "nx", SetParams.setParams().nx()));
+                expected.add(null);
+            }
+            p.sync();
+            for (int i = 0; i < got.size(); i++) {
+                assertEquals(expected.get(i), got.get(i).get(), "reply " + i + " in order");
+            }
+            // command names in any case take the same path
+            assertEquals("OK", new String((byte[]) j.sendCommand(() -> "sEt".getBytes(UTF_8), "lower", "v"), UTF_8));
+            assertArrayEquals("v".getBytes(UTF_8), (byte[]) j.sendCommand(() -> "get".getBytes(UTF_8), "lower"));
+        }
+    }
+
+    @Test
     void scanWalksEveryKeyOnceWithMatchAndCount() {
         try (Jedis j = new Jedis("127.0.0.1", start(Map.of()))) {
             for (int i = 0; i < 250; i++) {
