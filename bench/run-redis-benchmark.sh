@@ -4,6 +4,8 @@
 #
 #   bench/run-redis-benchmark.sh              # -t set,get,mset, 50 clients, pipeline 1 and 16, 100 B values
 #   N=1000000 bench/run-redis-benchmark.sh    # requests per test (default 500000)
+#   WARMUP=0 bench/run-redis-benchmark.sh     # no warm-up round (default: one unmeasured round of
+#                                             #   WARMUP_N=200000 requests per test at pipeline 16 on each server)
 #
 # Each server runs pinned to core 0 (taskset -c 0), redis-benchmark to core 1. redis-server runs
 # with AOF on, appendfsync everysec, no RDB snapshots; daxkv serves a fresh store with its default
@@ -15,6 +17,7 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/.." && pwd)"
 n="${N:-500000}"
+warmup_n="${WARMUP_N:-200000}"
 clients="${CLIENTS:-50}"
 size="${SIZE:-100}"
 tests="set,get,mset"
@@ -71,6 +74,15 @@ pids+=($!)
 wait_ping "$redis_port"
 wait_ping "$daxkv_port"
 
+# Warm-up, not measured: the same tests once against each server, so daxkv's JIT has compiled the
+# command path before the first measured test (redis-server has nothing to warm; it gets the same).
+if [[ "${WARMUP:-1}" == 1 ]]; then
+    for port in "$redis_port" "$daxkv_port"; do
+        echo "[redis-benchmark] warm-up on port $port (not measured): -t $tests -n $warmup_n -P 16" >&2
+        taskset -c 1 redis-benchmark -p "$port" -q -t "$tests" -n "$warmup_n" -c "$clients" -d "$size" -P 16 >/dev/null 2>&1
+    done
+fi
+
 declare -A rps p50
 for pipeline in 1 16; do
     for server in redis daxkv; do
@@ -88,7 +100,12 @@ out="$here/results/redis-benchmark-$(date -u +%Y%m%d-%H%M%S).md"
     echo "# redis-benchmark: daxkv RESP vs redis-server $(redis-server --version | sed -E 's/.*v=([^ ]+).*/\1/')"
     echo
     echo "$(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores; servers on core 0, redis-benchmark on core 1;"
-    echo "-t $tests -n $n -c $clients -d $size; redis: AOF everysec, no RDB; daxkv: ASYNC (commit within 1 s)"
+    echo "-t $tests -n $n -c $clients -d $size; redis: AOF everysec, no RDB; daxkv: ASYNC (commit within 1 s);"
+    if [[ "${WARMUP:-1}" == 1 ]]; then
+        echo "after one unmeasured warm-up round per server (-t $tests -n $warmup_n -P 16)"
+    else
+        echo "no warm-up round (WARMUP=0): daxkv's first test includes its JIT compilation"
+    fi
     echo
     echo "| test | pipeline | redis ops/s | daxkv ops/s | daxkv / redis | redis p50 ms | daxkv p50 ms |"
     echo "|---|---|---|---|---|---|---|"
