@@ -1,6 +1,5 @@
 package io.daxkv.server.resp;
 
-import io.daxkv.Cursor;
 import io.daxkv.DaxKV;
 import io.daxkv.DaxKVException;
 import io.daxkv.Durability;
@@ -17,7 +16,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -50,8 +48,7 @@ final class RespHandler extends ChannelInboundHandlerAdapter {
     private final ArrayDeque<Object> backlog = new ArrayDeque<>();
     /** Replies in request order; an element is a ByteBuf when ready, a Pending while it waits. */
     private final ArrayDeque<Object> replies = new ArrayDeque<>();
-    private final Map<Long, byte[]> cursors = new HashMap<>();
-    private long nextCursor = 1;
+    private final RespScan scans;
     private int waiting;
     private boolean authenticated;
     private boolean closing;
@@ -77,6 +74,7 @@ final class RespHandler extends ChannelInboundHandlerAdapter {
         this.kv = kv;
         this.context = context;
         this.authenticated = context.token() == null;
+        this.scans = new RespScan(kv, context);
     }
 
     @Override
@@ -375,7 +373,7 @@ final class RespHandler extends ChannelInboundHandlerAdapter {
             case "MGET" -> mget(c);
             case "MSET" -> mset(c);
             case "DBSIZE" -> c.argc() == 1 ? Resp.integer(alloc(), kv.stats().keys()) : wrongArgs(c);
-            case "SCAN" -> scan(c);
+            case "SCAN" -> c.argc() < 2 ? wrongArgs(c) : scans.scan(c, alloc());
             case "INFO" -> Resp.bulk(alloc(), RespInfo.text(kv, context, c.argc() > 1 ? c.argString(1) : "default")
                     .getBytes(StandardCharsets.UTF_8));
             case "CONFIG" -> config(c);
@@ -505,98 +503,6 @@ final class RespHandler extends ChannelInboundHandlerAdapter {
             b.put(key(c.arg(i)), value(c.arg(i + 1)));
         }
         return reply(kv.writeAsync(b, context.durability()), x -> Resp.simple(alloc(), Resp.OK));
-    }
-
-    /** SCAN cursor [MATCH pattern] [COUNT n] [TYPE string]: cursors are numbers kept per connection. */
-    private ByteBuf scan(RespCommand c) {
-        if (c.argc() < 2) {
-            return wrongArgs(c);
-        }
-        long cursor;
-        try {
-            cursor = Long.parseUnsignedLong(c.argString(1));
-        } catch (NumberFormatException e) {
-            throw new RespError("ERR invalid cursor");
-        }
-        byte[] pattern = null;
-        int count = 10;
-        for (int i = 2; i < c.argc(); i++) {
-            String opt = c.argString(i).toUpperCase();
-            if (i + 1 >= c.argc()) {
-                throw new RespError("ERR syntax error");
-            }
-            switch (opt) {
-                case "MATCH" -> pattern = c.arg(++i);
-                case "COUNT" -> {
-                    try {
-                        count = Integer.parseInt(c.argString(++i));
-                    } catch (NumberFormatException e) {
-                        throw new RespError("ERR value is not an integer or out of range");
-                    }
-                    if (count < 1) {
-                        throw new RespError("ERR syntax error");
-                    }
-                }
-                case "TYPE" -> {
-                    if (!"string".equalsIgnoreCase(c.argString(++i))) {
-                        pattern = new byte[] {0}; // only strings exist here; any other type matches nothing
-                        count = Integer.MAX_VALUE;
-                    }
-                }
-                default -> throw new RespError("ERR syntax error");
-            }
-        }
-        byte[] from;
-        if (cursor == 0) {
-            from = new byte[0];
-        } else {
-            from = cursors.remove(cursor);
-            if (from == null) {
-                return scanReply(0, List.of()); // an unknown or used cursor: the iteration is over, as Redis answers
-            }
-        }
-        count = Math.min(count, context.maxScanEntries());
-        List<byte[]> keys = new ArrayList<>();
-        byte[] next = null;
-        int looked = 0;
-        try (Cursor it = kv.scan(from, null)) {
-            while (it.hasNext()) {
-                byte[] k = it.next().key();
-                if (looked == count) {
-                    next = k;
-                    break;
-                }
-                looked++;
-                if (pattern == null || Glob.matches(pattern, k)) {
-                    keys.add(k);
-                }
-            }
-        }
-        long nextId = 0;
-        if (next != null) {
-            if (cursors.size() >= RespContext.MAX_CURSORS) {
-                cursors.remove(cursors.keySet().iterator().next());
-            }
-            nextId = nextCursor++;
-            cursors.put(nextId, next);
-        }
-        return scanReply(nextId, keys);
-    }
-
-    private ByteBuf scanReply(long cursor, List<byte[]> keys) {
-        byte[] c = Long.toUnsignedString(cursor).getBytes(StandardCharsets.US_ASCII);
-        int size = 32;
-        for (byte[] k : keys) {
-            size += k.length + 16;
-        }
-        ByteBuf b = alloc().ioBuffer(size);
-        Resp.arrayHeader(b, 2);
-        Resp.writeBulk(b, c);
-        Resp.arrayHeader(b, keys.size());
-        for (byte[] k : keys) {
-            Resp.writeBulk(b, k);
-        }
-        return b;
     }
 
     private ByteBuf config(RespCommand c) {
