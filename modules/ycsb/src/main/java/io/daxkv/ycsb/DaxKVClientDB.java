@@ -12,7 +12,6 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.Vector;
-import java.util.concurrent.locks.ReentrantLock;
 import site.ycsb.ByteIterator;
 import site.ycsb.DB;
 import site.ycsb.DBException;
@@ -220,18 +219,14 @@ public final class DaxKVClientDB extends DB {
     public Status update(String table, String key, Map<String, ByteIterator> values) {
         try {
             byte[] k = key(key);
-            ReentrantLock lock = shared.stripes.lockFor(key);
-            lock.lock();
-            try {
+            return shared.stripes.underLock(key, () -> {
                 byte[] record = kv.get(k);
                 if (record == null) {
                     return Status.NOT_FOUND;
                 }
                 kv.put(k, FieldCodec.merge(record, values), durability); // applied once it returns
-            } finally {
-                lock.unlock();
-            }
-            return Status.OK;
+                return Status.OK;
+            });
         } catch (RuntimeException e) {
             return failed("update", key, e);
         }
@@ -242,13 +237,10 @@ public final class DaxKVClientDB extends DB {
         try {
             byte[] k = key(key);
             byte[] record = FieldCodec.encode(values);
-            ReentrantLock lock = shared.stripes.lockFor(key);
-            lock.lock();
-            try {
+            shared.stripes.underLock(key, () -> {
                 kv.put(k, record, durability);
-            } finally {
-                lock.unlock();
-            }
+                return null;
+            });
             return Status.OK;
         } catch (RuntimeException e) {
             return failed("insert", key, e);
@@ -259,14 +251,7 @@ public final class DaxKVClientDB extends DB {
     public Status delete(String table, String key) {
         try {
             byte[] k = key(key);
-            boolean existed;
-            ReentrantLock lock = shared.stripes.lockFor(key);
-            lock.lock();
-            try {
-                existed = kv.delete(k, durability);
-            } finally {
-                lock.unlock();
-            }
+            boolean existed = shared.stripes.underLock(key, () -> kv.delete(k, durability));
             return existed ? Status.OK : Status.NOT_FOUND;
         } catch (RuntimeException e) {
             return failed("delete", key, e);

@@ -15,7 +15,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.Vector;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.locks.ReentrantLock;
 import site.ycsb.ByteIterator;
 import site.ycsb.DB;
 import site.ycsb.DBException;
@@ -241,18 +240,13 @@ public final class DaxKVEmbeddedDB extends DB {
     public Status update(String table, String key, Map<String, ByteIterator> values) {
         try {
             byte[] k = key(key);
-            CompletableFuture<Void> durable;
-            ReentrantLock lock = shared.stripes.lockFor(key);
-            lock.lock();
-            try {
+            // applied (visible) before putAsync returns; a SYNC commit is awaited after unlocking
+            CompletableFuture<Void> durable = shared.stripes.underLock(key, () -> {
                 byte[] record = kv.get(k);
-                if (record == null) {
-                    return Status.NOT_FOUND;
-                }
-                // applied (visible) before putAsync returns; a SYNC commit is awaited after unlocking
-                durable = kv.putAsync(k, FieldCodec.merge(record, values), durability);
-            } finally {
-                lock.unlock();
+                return record == null ? null : kv.putAsync(k, FieldCodec.merge(record, values), durability);
+            });
+            if (durable == null) {
+                return Status.NOT_FOUND;
             }
             durable.join();
             return Status.OK;
@@ -266,15 +260,7 @@ public final class DaxKVEmbeddedDB extends DB {
         try {
             byte[] k = key(key);
             byte[] record = FieldCodec.encode(values);
-            CompletableFuture<Void> durable;
-            ReentrantLock lock = shared.stripes.lockFor(key);
-            lock.lock();
-            try {
-                durable = kv.putAsync(k, record, durability);
-            } finally {
-                lock.unlock();
-            }
-            durable.join();
+            shared.stripes.underLock(key, () -> kv.putAsync(k, record, durability)).join();
             return Status.OK;
         } catch (RuntimeException e) {
             return failed("insert", key, e);
@@ -285,15 +271,8 @@ public final class DaxKVEmbeddedDB extends DB {
     public Status delete(String table, String key) {
         try {
             byte[] k = key(key);
-            CompletableFuture<Boolean> existed;
-            ReentrantLock lock = shared.stripes.lockFor(key);
-            lock.lock();
-            try {
-                existed = kv.deleteAsync(k, durability);
-            } finally {
-                lock.unlock();
-            }
-            return existed.join() ? Status.OK : Status.NOT_FOUND;
+            boolean existed = shared.stripes.underLock(key, () -> kv.deleteAsync(k, durability)).join();
+            return existed ? Status.OK : Status.NOT_FOUND;
         } catch (RuntimeException e) {
             return failed("delete", key, e);
         }

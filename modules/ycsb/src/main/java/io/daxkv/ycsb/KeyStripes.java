@@ -1,6 +1,7 @@
 package io.daxkv.ycsb;
 
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 
 /**
  * Striped locks over YCSB keys: every write of a key (insert, update, delete) holds the lock of
@@ -27,5 +28,16 @@ final class KeyStripes {
         int h = key.hashCode();
         h ^= h >>> 16;
         return locks[h & (STRIPE_COUNT - 1)];
+    }
+
+    /** Runs {@code body} holding the lock of {@code key}'s stripe, and returns what it returns. */
+    <T> T underLock(String key, Supplier<T> body) {
+        ReentrantLock lock = lockFor(key);
+        lock.lock();
+        try {
+            return body.get();
+        } finally {
+            lock.unlock();
+        }
     }
 }
