@@ -13,6 +13,7 @@ import io.daxkv.index.Index;
 import io.daxkv.index.IndexEntry;
 import io.daxkv.journal.Journal;
 import io.daxkv.journal.Replayed;
+import io.daxkv.journal.VoidRanges;
 import io.daxkv.journal.JournalEntry;
 import io.daxkv.pmem.PersistentMemory;
 import io.daxkv.region.Geometry;
@@ -110,8 +111,8 @@ public final class Recovery {
     private final Replayed replayed;
     private final io.daxkv.index.IndexCheckpoint.Snapshot checkpoint;
     private final String checkpointRefused;
-    private final long[] oldVoidRanges;
-    /** The most sequences a crash can have handed out beyond the last committed one. */
+    private final VoidRanges oldVoidRanges;
+    /** The most sequences a crash can have handed out beyond the last committed one ({@link VoidRanges#span}). */
     private final long voidSpan;
 
     /**
@@ -121,7 +122,7 @@ public final class Recovery {
      * @param voidSpan       how many sequences past the last committed one a crash may have used
      */
     Recovery(Store store, List<Region> regions, Replayed replayed, io.daxkv.index.IndexCheckpoint.Snapshot checkpoint,
-            String refused, long[] voidRanges, long voidSpan) {
+            String refused, VoidRanges voidRanges, long voidSpan) {
         this.store = store;
         this.regions = regions;
         this.replayed = replayed;
@@ -131,23 +132,6 @@ public final class Recovery {
         this.checkpointRefused = refused;
         this.oldVoidRanges = voidRanges;
         this.voidSpan = voidSpan;
-    }
-
-    /**
-     * How many sequences past the last committed one a crash can have handed out, for a journal
-     * of {@code journalCapacityBytes}: each has a log entry of at least 16 bytes, all in the log.
-     */
-    static long voidSpan(long journalCapacityBytes) {
-        return (journalCapacityBytes - io.daxkv.journal.JournalLayout.LOG_START) / 16 + 1;
-    }
-
-    private boolean inVoidRange(long seq) {
-        for (int i = 0; i + 1 < oldVoidRanges.length; i += 2) {
-            if (seq >= oldVoidRanges[i] && seq <= oldVoidRanges[i + 1]) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /** The live keys' index entries, in key order (for {@link Index#Index(List)}). */
@@ -207,7 +191,7 @@ public final class Recovery {
         }
         report.checkpointRefused = refused;
         if (useCheckpoint && report.regionsDirty > 0
-                && oldVoidRanges.length >= 2 * io.daxkv.journal.JournalLayout.SB_MAX_VOID_RANGES) {
+                && oldVoidRanges.full()) {
             throw new CheckpointMismatch("the journal superblock's list of void ranges is full; a scan empties it");
         }
         if (useCheckpoint) {
@@ -240,7 +224,7 @@ public final class Recovery {
         List<Primary> keyed = new ArrayList<>(candidates.size());
         for (Primary c : candidates) {
             report.maxSequence = Math.max(report.maxSequence, c.sequence);
-            if (c.sequence > committedSeq || inVoidRange(c.sequence)) {
+            if (c.sequence > committedSeq || oldVoidRanges.contains(c.sequence)) {
                 dropped.add(c); // no committed transaction holds it
                 continue;
             }
@@ -338,13 +322,10 @@ public final class Recovery {
             report.voidRanges = new long[0]; // the scan cleared every record a void range named
         } else if (report.regionsDirty > 0) {
             // records of writes that never committed may sit unseen in free blocks
-            long[] v = Arrays.copyOf(oldVoidRanges, oldVoidRanges.length + 2);
-            v[v.length - 2] = committedSeq + 1;
-            v[v.length - 1] = committedSeq + voidSpan;
-            report.voidRanges = v;
+            report.voidRanges = oldVoidRanges.plus(committedSeq + 1, committedSeq + voidSpan).toArray();
             report.maxSequence = Math.max(report.maxSequence, committedSeq + voidSpan);
         } else {
-            report.voidRanges = oldVoidRanges.clone();
+            report.voidRanges = oldVoidRanges.toArray();
         }
         report.millis = (System.nanoTime() - start) / 1_000_000;
         return report;

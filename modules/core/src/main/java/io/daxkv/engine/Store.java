@@ -19,6 +19,7 @@ import io.daxkv.index.IndexEntry;
 import io.daxkv.index.IndexCheckpoint;
 import io.daxkv.journal.Journal;
 import io.daxkv.journal.Replayed;
+import io.daxkv.journal.VoidRanges;
 import io.daxkv.region.Geometry;
 import io.daxkv.region.Manifest;
 import io.daxkv.region.Region;
@@ -126,7 +127,8 @@ public final class Store implements AutoCloseable {
         this.checkpointFiles = new IndexCheckpointFiles(dir, manifest.storeUuid, files.wrapper());
         IndexCheckpointFiles.Loaded checkpoint = checkpointFiles.load(journal.indexTxnId());
         Recovery recovery = new Recovery(this, regions, replayed, checkpoint.snapshot(), checkpoint.refused(),
-                journal.voidRanges(), Recovery.voidSpan(journal.capacityBytes()));
+                VoidRanges.of(journal.voidRanges()),
+                VoidRanges.span(journal.capacityBytes()));
         this.recoveryReport = recovery.run();
         if (recoveryReport.replayedTransactions > 0 || recoveryReport.regionsDirty > 0
                 || recoveryReport.checkpointRefused != null) {

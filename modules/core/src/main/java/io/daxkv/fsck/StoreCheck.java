@@ -13,6 +13,7 @@ import io.daxkv.fsck.Finding.Outcome;
 import io.daxkv.index.IndexCheckpoint;
 import io.daxkv.journal.Journal;
 import io.daxkv.journal.Replayed;
+import io.daxkv.journal.VoidRanges;
 import io.daxkv.pmem.PersistentMemory;
 import io.daxkv.region.Geometry;
 import io.daxkv.region.GroupDescriptor;
@@ -180,7 +181,7 @@ final class StoreCheck {
         try (PersistentMemory m = ReadOnlyMemory.map(file, false)) {
             Journal j = Journal.open(file.toString(), m, manifest.storeUuid);
             Replayed r = j.replay();
-            voidRanges = j.voidRanges();
+            voidRanges = VoidRanges.of(j.voidRanges());
             indexTxnId = j.indexTxnId();
             journalTransactions = r.transactions;
             return r.committedSeq;
@@ -306,25 +307,17 @@ final class StoreCheck {
     // -------------------------------------------------------------------------------- decide
 
     /** Void sequence ranges the journal lists (pairs first, last), its index checkpoint, its transactions. */
-    private long[] voidRanges = new long[0];
+    private VoidRanges voidRanges = VoidRanges.NONE;
     private long indexTxnId;
     private long journalTransactions;
     /** Records left by writes that never committed, in a void range: dead, and expected. */
     private long voidRecords;
 
-    private boolean inVoidRange(long seq) {
-        for (int i = 0; i + 1 < voidRanges.length; i += 2) {
-            if (seq >= voidRanges[i] && seq <= voidRanges[i + 1]) {
-                return true;
-            }
-        }
-        return false;
-    }
 
     private void decide(long committedSeq) {
         List<Primary> keyed = new ArrayList<>(primaries.size());
         for (Primary p : primaries) {
-            if (inVoidRange(p.sequence)) {
+            if (voidRanges.contains(p.sequence)) {
                 // an open built on the index checkpoint after a crash left it unseen in free
                 // blocks and recorded its sequence as void: every open drops it; not damage
                 voidRecords++;
