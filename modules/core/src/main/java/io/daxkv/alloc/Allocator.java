@@ -269,6 +269,28 @@ public final class Allocator {
         return n;
     }
 
+    /**
+     * Free-extent size histogram over every region (index k: extents of [2^k, 2^(k+1)) blocks),
+     * trailing empty classes cut.
+     */
+    public long[] freeExtentHistogram() {
+        long[] sum = new long[0];
+        for (RegionSpace s : spaces) {
+            long[] h = s.freeExtentHistogram();
+            if (h.length > sum.length) {
+                sum = Arrays.copyOf(sum, h.length);
+            }
+            for (int i = 0; i < h.length; i++) {
+                sum[i] += h[i];
+            }
+        }
+        int n = sum.length;
+        while (n > 0 && sum[n - 1] == 0) {
+            n--;
+        }
+        return Arrays.copyOf(sum, n);
+    }
+
     public long zeroedBlocks() {
         long n = 0;
         for (RegionSpace s : spaces) {

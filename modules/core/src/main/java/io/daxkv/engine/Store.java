@@ -8,7 +8,6 @@ import io.daxkv.Options;
 import io.daxkv.Stats;
 import io.daxkv.WriteBatch;
 import io.daxkv.alloc.Allocator;
-import io.daxkv.alloc.Extent;
 import io.daxkv.alloc.RegionSpace;
 import io.daxkv.alloc.Zeroer;
 import io.daxkv.extent.ExtentAddress;
@@ -16,7 +15,6 @@ import io.daxkv.fault.FaultCounters;
 import io.daxkv.index.Epochs;
 import io.daxkv.index.Index;
 import io.daxkv.index.IndexEntry;
-import io.daxkv.index.IndexCheckpoint;
 import io.daxkv.journal.Journal;
 import io.daxkv.journal.Replayed;
 import io.daxkv.journal.VoidRanges;
@@ -160,7 +158,8 @@ public final class Store implements AutoCloseable {
         this.flusher = new Thread(this::flushLoop, "daxkv-flusher " + dir.getFileName());
         this.flusher.setDaemon(true);
         boolean keepIndex = recoveryReport.fromCheckpoint && recoveryReport.replayedTransactions == 0;
-        journal.start(replayed, recoveryReport.maxSequence, keepIndex, recoveryReport.voidRanges, new JournalHost(),
+        journal.start(replayed, recoveryReport.maxSequence, keepIndex, recoveryReport.voidRanges,
+                new StoreJournalHost(this, index, checkpointFiles),
                 options.commitIntervalMs(), "daxkv-journal " + dir.getFileName());
         zeroer.start();
         flusher.start();
@@ -559,58 +558,12 @@ public final class Store implements AutoCloseable {
         }
     }
 
-    private void flushAll() {
+    /** Flushes every region whole (a checkpoint's write home). */
+    void flushAll() {
         for (Region r : regionsById) {
             if (r != null) {
                 r.memory().flushAll();
             }
-        }
-    }
-
-    /** The journal's view of the store: how to make data durable and write it home. */
-    private final class JournalHost implements Journal.Host {
-        /**
-         * One flush per region, over the span of its extents: each flush of a region range is an
-         * fsync of its file, so one wide flush beats many narrow ones.
-         */
-        @Override
-        public void flushOrdered(List<Extent> extents) {
-            Map<Integer, long[]> spans = new java.util.TreeMap<>();
-            for (Extent e : extents) {
-                long start = geometry.blockOffset(e.firstBlock);
-                long end = start + (long) e.blockCount * geometry.blockSizeBytes;
-                spans.merge(e.regionId, new long[] {start, end},
-                        (x, y) -> new long[] {Math.min(x[0], y[0]), Math.max(x[1], y[1])});
-            }
-            for (Map.Entry<Integer, long[]> span : spans.entrySet()) {
-                region(span.getKey()).memory().flush(span.getValue()[0], span.getValue()[1] - span.getValue()[0]);
-            }
-        }
-
-        @Override
-        public void writeHome(long committedTxnId) {
-            reclaimer.clearCommitted(committedTxnId, true);
-            flushAll();
-        }
-
-        @Override
-        public void failed(Throwable cause) {
-            failure = cause;
-        }
-
-        @Override
-        public IndexCheckpoint.Snapshot snapshotIndex(long txnId, long maxSeq) {
-            return IndexCheckpoint.snapshot(index, txnId, maxSeq);
-        }
-
-        @Override
-        public boolean writeIndex(IndexCheckpoint.Snapshot snapshot) {
-            return checkpointFiles.write(snapshot);
-        }
-
-        @Override
-        public void indexInUse(long txnId) {
-            checkpointFiles.retireAllBut(txnId);
         }
     }
 
@@ -627,6 +580,11 @@ public final class Store implements AutoCloseable {
                 backgroundError = e;
             }
         }
+    }
+
+    /** The journal failed for good (from {@link StoreJournalHost}): writes are refused from now on. */
+    void journalFailed(Throwable cause) {
+        failure = cause;
     }
 
     // --------------------------------------------------------------------------------- stats
@@ -681,29 +639,11 @@ public final class Store implements AutoCloseable {
                     .replayedEntries(recoveryReport.replayedEntries)
                     .recordsRestoredAtOpen(recoveryReport.recordsRestored)
                     .replayMillis(recoveryReport.replayMillis)
-                    .freeExtentHistogram(freeExtentHistogram())
+                    .freeExtentHistogram(allocator.freeExtentHistogram())
                     .build();
         } finally {
             exit(slot);
         }
-    }
-
-    private long[] freeExtentHistogram() {
-        long[] sum = new long[0];
-        for (RegionSpace s : allocator.spaces()) {
-            long[] h = s.freeExtentHistogram();
-            if (h.length > sum.length) {
-                sum = Arrays.copyOf(sum, h.length);
-            }
-            for (int i = 0; i < h.length; i++) {
-                sum[i] += h[i];
-            }
-        }
-        int n = sum.length;
-        while (n > 0 && sum[n - 1] == 0) {
-            n--;
-        }
-        return Arrays.copyOf(sum, n);
     }
 
     /** What recovery did at open (records kept, records dropped, time). */
